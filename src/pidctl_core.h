@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pidctl policy core: knob parsing and the "next allowed PID" decision.
+ *
+ * This header and pidctl_core.c use no kernel or libc headers, so that the
+ * very same object code logic runs in the module and in the userspace unit,
+ * property and fuzz tests.  Only builtin C types are used; errors are
+ * returned as negative Linux errno values spelled out below.
+ */
+#ifndef PIDCTL_CORE_H
+#define PIDCTL_CORE_H
+
+/* PID_MAX_LIMIT on 64-bit kernels: no PID is ever >= this value. */
+#define PIDCTL_PID_MAX_LIMIT	4194304u
+/* The kernel's RESERVED_PIDS: after a wrap, stock Linux restarts here. */
+#define PIDCTL_RESERVED_PIDS	300u
+/* Writes may carry at most this many ranges (the contract asks >= 4096). */
+#define PIDCTL_MAX_RANGES	65536u
+
+#define PIDCTL_EAGAIN		11
+#define PIDCTL_EINVAL		22
+#define PIDCTL_E2BIG		7
+
+/* An inclusive range of PIDs, lo <= hi. */
+struct pidctl_range {
+	unsigned int lo;
+	unsigned int hi;
+};
+
+/*
+ * One immutable policy snapshot.  ranges[] is canonical: sorted, with
+ * overlapping and adjacent ranges merged, so a lookup is a binary search.
+ */
+struct pidctl_policy {
+	unsigned int min;	/* 0: no floor */
+	unsigned int max;	/* 0: no ceiling */
+	unsigned int stride;	/* >= 1 */
+	unsigned int nr_ranges;
+	struct pidctl_range ranges[];
+};
+
+/*
+ * Parse an unsigned decimal number: optional surrounding blanks (space,
+ * tab, newline), digits only, no sign, no base prefix, no overflow past
+ * @limit.  Returns 0 or -PIDCTL_EINVAL.
+ */
+int pidctl_parse_uint(const char *buf, unsigned long len, unsigned int limit,
+		      unsigned int *out);
+
+/*
+ * Upper bound of the number of ranges in a list, for sizing the output
+ * array before pidctl_parse_ranges(): commas + 1.
+ */
+unsigned int pidctl_count_ranges(const char *buf, unsigned long len);
+
+/*
+ * Parse "a-b,c,d-e" (blanks allowed around items, an optional trailing
+ * newline, an empty or blank string means no ranges) into @out, then
+ * sort and merge it into canonical form.  Each bound must be within
+ * 1..PIDCTL_PID_MAX_LIMIT and a <= b.  Returns 0, -PIDCTL_EINVAL for a
+ * malformed list, or -PIDCTL_E2BIG when more than @cap items are given.
+ */
+int pidctl_parse_ranges(const char *buf, unsigned long len,
+			struct pidctl_range *out, unsigned int cap,
+			unsigned int *nr);
+
+/*
+ * Write the canonical text of @r ("a-b,c", no newline) into @buf, which is
+ * always NUL-terminated when @size > 0.  Returns the length the full text
+ * needs, not counting the NUL, like snprintf().
+ */
+unsigned long pidctl_format_ranges(const struct pidctl_range *r,
+				   unsigned int nr, char *buf,
+				   unsigned long size);
+
+/* Non-zero when @p restricts anything; an inactive policy is stock Linux. */
+int pidctl_policy_active(const struct pidctl_policy *p);
+
+/*
+ * Check a complete policy: knob bounds, min <= max when both are set, and at
+ * least one allocatable PID below @pid_max.  Returns 0 or -PIDCTL_EINVAL.
+ */
+int pidctl_policy_validate(const struct pidctl_policy *p, unsigned int pid_max);
+
+/* Non-zero when the cyclic allocator may hand out @pid under @p. */
+int pidctl_pid_allowed(const struct pidctl_policy *p, unsigned int pid,
+		       unsigned int pid_max);
+
+/*
+ * Occupancy oracle: the smallest free PID in [from, to], or 0 if there is
+ * none.  The kernel answers from the PID IDR, the tests from a bitmap.
+ */
+typedef unsigned int (*pidctl_first_free_fn)(void *ctx, unsigned int from,
+					     unsigned int to);
+
+/*
+ * The window, for pid_max as the kernel has it:
+ *   hi      = min(max ? max : PIDCTL_PID_MAX_LIMIT, pid_max - 1)
+ *   floor   = max(min, 1): no PID below it is ever allowed
+ *   wrap_lo = min if min is set; else RESERVED_PIDS (as stock Linux wraps
+ *             there), or 1 if hi < RESERVED_PIDS
+ * A PID is allowed when floor <= pid <= hi and no reserved range holds it.
+ * A search from cursor c starts at s = max(c, floor), or at wrap_lo when
+ * s > hi; it scans [s, hi], then wraps once and scans [wrap_lo, s - 1].
+ * A policy is valid only if [wrap_lo, hi] holds an unreserved PID.
+ */
+
+/*
+ * The PID the cyclic allocator must hand out next: the first allowed free
+ * PID at or after @cursor, wrapping once to the window's floor (min, or
+ * RESERVED_PIDS when min is off, as stock Linux does).  PIDs are < @pid_max.
+ * Returns the PID, or -PIDCTL_EAGAIN when no allowed PID is free.
+ * Costs O(log R) plus one oracle call per allowed gap visited.
+ */
+int pidctl_next_pid(const struct pidctl_policy *p, unsigned int cursor,
+		    unsigned int pid_max, pidctl_first_free_fn first_free,
+		    void *ctx);
+
+/*
+ * Where the search starts after @pid was handed out: pid + stride, or the
+ * window's floor once that passes the ceiling.
+ */
+unsigned int pidctl_next_cursor(const struct pidctl_policy *p,
+				unsigned int pid, unsigned int pid_max);
+
+#endif /* PIDCTL_CORE_H */
