@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pidctl: `make` builds the module for KDIR (the running kernel by default),
+# `make install` installs it, `make check` runs every test (installing what
+# it needs), `make demo` boots a VM and shows the knobs at work.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+# The Debian kernel lines the VM suite runs on.
+VM_LINES ?= bookworm bookworm-backports
+RESULTS ?= build/results
+export PIDCTL_RESULTS := $(abspath $(RESULTS))
+
+TAP_RUN := tests/lib/tap-run
+DEPS := tests/lib/install-deps
+
+all: module
+
+module:
+	$(MAKE) -C src KDIR=$(KDIR)
+
+install: module
+	$(MAKE) -C src KDIR=$(KDIR) modules_install
+	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+clean:
+	-$(MAKE) -C src KDIR=$(KDIR) clean
+	-$(MAKE) -C tests/unit clean
+	-$(MAKE) -C tests/vm clean
+	rm -rf build
+
+deps:
+	$(DEPS) build lint unit vm
+
+lint: deps
+	tests/lint/run $(VM_LINES)
+
+unit: deps
+	$(MAKE) -C tests/unit check
+
+vm: deps
+	set -e; for line in $(VM_LINES); do tests/vm/run-suite $$line; done
+
+demo:
+	$(DEPS) build vm
+	tests/vm/demo
+
+# Every suite prints TAP; tap-run keeps it and tap-summary prints the
+# closing "N passed, N failed, N skipped" line and fails on any failure.
+check: deps
+	rm -rf $(RESULTS)
+	$(TAP_RUN) lint tests/lint/run $(VM_LINES)
+	$(TAP_RUN) unit $(MAKE) -s -C tests/unit check
+	for line in $(VM_LINES); do $(TAP_RUN) vm-$$line tests/vm/run-suite $$line; done
+	tests/lib/tap-summary
+
+.PHONY: all module install clean deps lint unit vm demo check
