@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pidctl policy core: knob parsing and the "next allowed PID" decision.
+ *
+ * Plain C on purpose (see pidctl_core.h): no allocation, no recursion, no
+ * floating point and no mutable static state, so the same code runs in the
+ * module and in the userspace tests.
+ *
+ * Text grammar, shared by pidctl_parse_uint() and pidctl_parse_ranges():
+ *
+ *	list   := blank* [ item ( blank* ',' blank* item )* ] blank*
+ *	item   := number [ blank* '-' blank* number ]
+ *	number := '0' | [1-9][0-9]*		(decimal, no sign, no prefix)
+ *	blank  := ' ' | '\t' | '\n'
+ *
+ * So " 1 - 5 , 7\n" is accepted, and so is a blank-only or empty text (no
+ * ranges).  Leading zeros ("010") are refused rather than read as decimal,
+ * since sysctl users may expect octal.  Any other byte, a NUL included,
+ * makes the whole text malformed.  In a range list both bounds must be in
+ * 1..PIDCTL_PID_MAX_LIMIT and a <= b.
+ */
+#include "pidctl_core.h"
+
+static int pidctl_is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+static int pidctl_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Index of the first non-blank byte at or after @i, or @len. */
+static unsigned long pidctl_skip_blanks(const char *buf, unsigned long len,
+					unsigned long i)
+{
+	while (i < len && pidctl_is_blank(buf[i]))
+		i++;
+	return i;
+}
+
+/*
+ * Read the number that starts at buf[*pos] (no blanks skipped) and leave
+ * *pos just past its digits.  Returns 0 or -PIDCTL_EINVAL: no digit, a
+ * leading zero, or a value above @limit.
+ */
+static int pidctl_read_number(const char *buf, unsigned long len,
+			      unsigned long *pos, unsigned int limit,
+			      unsigned int *out)
+{
+	unsigned long i = *pos;
+	unsigned int val = 0, d;
+
+	if (i >= len || !pidctl_is_digit(buf[i]))
+		return -PIDCTL_EINVAL;
+	if (buf[i] == '0' && i + 1 < len && pidctl_is_digit(buf[i + 1]))
+		return -PIDCTL_EINVAL;
+	for (; i < len && pidctl_is_digit(buf[i]); i++) {
+		d = (unsigned int)(buf[i] - '0');
+		/* val * 10 + d <= limit, without overflowing. */
+		if (d > limit || val > (limit - d) / 10)
+			return -PIDCTL_EINVAL;
+		val = val * 10 + d;
+	}
+	*pos = i;
+	*out = val;
+	return 0;
+}
+
+int pidctl_parse_uint(const char *buf, unsigned long len, unsigned int limit,
+		      unsigned int *out)
+{
+	unsigned long i = pidctl_skip_blanks(buf, len, 0);
+	unsigned int val;
+	int ret;
+
+	ret = pidctl_read_number(buf, len, &i, limit, &val);
+	if (ret)
+		return ret;
+	if (pidctl_skip_blanks(buf, len, i) != len)
+		return -PIDCTL_EINVAL;
+	*out = val;
+	return 0;
+}
+
+unsigned int pidctl_count_ranges(const char *buf, unsigned long len)
+{
+	unsigned int n = 1;
+	unsigned long i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] == ',' && n < ~0u)
+			n++;
+	return n;
+}
+
+/* Order ranges by lo, then hi. */
+static int pidctl_range_less(const struct pidctl_range *a,
+			     const struct pidctl_range *b)
+{
+	return a->lo < b->lo || (a->lo == b->lo && a->hi < b->hi);
+}
+
+/* Restore the max-heap property below @root in r[0..n-1]. */
+static void pidctl_sift_down(struct pidctl_range *r, unsigned int root,
+			     unsigned int n)
+{
+	struct pidctl_range tmp;
+	unsigned int child;
+
+	/* root < n / 2, so 2 * root + 1 < n cannot wrap. */
+	while (root < n / 2) {
+		child = 2 * root + 1;
+		if (child + 1 < n && pidctl_range_less(&r[child], &r[child + 1]))
+			child++;
+		if (!pidctl_range_less(&r[root], &r[child]))
+			return;
+		tmp = r[root];
+		r[root] = r[child];
+		r[child] = tmp;
+		root = child;
+	}
+}
+
+/* In-place heapsort: O(n log n), no recursion, no extra memory. */
+static void pidctl_sort_ranges(struct pidctl_range *r, unsigned int n)
+{
+	struct pidctl_range tmp;
+	unsigned int i;
+
+	for (i = n / 2; i > 0; i--)
+		pidctl_sift_down(r, i - 1, n);
+	for (i = n; i > 1; i--) {
+		tmp = r[0];
+		r[0] = r[i - 1];
+		r[i - 1] = tmp;
+		pidctl_sift_down(r, 0, i - 1);
+	}
+}
+
+/* Sort, then merge overlapping and adjacent ranges; returns the new count. */
+static unsigned int pidctl_canonicalise(struct pidctl_range *r, unsigned int n)
+{
+	unsigned int i, out = 0;
+
+	if (!n)
+		return 0;
+	pidctl_sort_ranges(r, n);
+	for (i = 1; i < n; i++) {
+		/* Bounds are <= PIDCTL_PID_MAX_LIMIT, so hi + 1 cannot wrap. */
+		if (r[i].lo <= r[out].hi + 1) {
+			if (r[i].hi > r[out].hi)
+				r[out].hi = r[i].hi;
+		} else {
+			r[++out] = r[i];
+		}
+	}
+	return out + 1;
+}
+
+/*
+ * Read one "a" or "a-b" item starting at buf[*pos] (blanks before it
+ * already skipped); leave *pos after it and any blanks that follow.
+ */
+static int pidctl_read_range(const char *buf, unsigned long len,
+			     unsigned long *pos, struct pidctl_range *r)
+{
+	unsigned long i = *pos;
+	int ret;
+
+	ret = pidctl_read_number(buf, len, &i, PIDCTL_PID_MAX_LIMIT, &r->lo);
+	if (ret)
+		return ret;
+	r->hi = r->lo;
+	i = pidctl_skip_blanks(buf, len, i);
+	if (i < len && buf[i] == '-') {
+		i = pidctl_skip_blanks(buf, len, i + 1);
+		ret = pidctl_read_number(buf, len, &i, PIDCTL_PID_MAX_LIMIT,
+					 &r->hi);
+		if (ret)
+			return ret;
+		i = pidctl_skip_blanks(buf, len, i);
+	}
+	if (!r->lo || r->lo > r->hi)
+		return -PIDCTL_EINVAL;
+	*pos = i;
+	return 0;
+}
+
+/*
+ * A malformed text is -PIDCTL_EINVAL even when it also has too many items:
+ * -PIDCTL_E2BIG means "well formed, but more than @cap items".
+ */
+int pidctl_parse_ranges(const char *buf, unsigned long len,
+			struct pidctl_range *out, unsigned int cap,
+			unsigned int *nr)
+{
+	unsigned long i = pidctl_skip_blanks(buf, len, 0);
+	unsigned int items = 0;
+	struct pidctl_range r;
+	int ret;
+
+	*nr = 0;
+	while (i < len) {
+		if (items) {
+			if (buf[i] != ',')
+				return -PIDCTL_EINVAL;
+			i = pidctl_skip_blanks(buf, len, i + 1);
+		}
+		ret = pidctl_read_range(buf, len, &i, &r);
+		if (ret)
+			return ret;
+		if (items < cap)
+			out[items] = r;
+		if (items <= cap)
+			items++;
+	}
+	if (items > cap)
+		return -PIDCTL_E2BIG;
+	*nr = pidctl_canonicalise(out, items);
+	return 0;
+}
+
+/* Append @c at offset @at of @buf if it fits before the NUL. */
+static void pidctl_put(char *buf, unsigned long size, unsigned long at, char c)
+{
+	if (at + 1 < size)
+		buf[at] = c;
+}
+
+/* Append the decimal text of @v at offset @at; returns its length. */
+static unsigned long pidctl_put_uint(char *buf, unsigned long size,
+				     unsigned long at, unsigned int v)
+{
+	unsigned long n = 0, k;
+	unsigned int t = v;
+
+	do {
+		n++;
+		t /= 10;
+	} while (t);
+	for (k = n; k > 0; k--) {
+		pidctl_put(buf, size, at + k - 1, (char)('0' + v % 10));
+		v /= 10;
+	}
+	return n;
+}
+
+unsigned long pidctl_format_ranges(const struct pidctl_range *r,
+				   unsigned int nr, char *buf,
+				   unsigned long size)
+{
+	unsigned long at = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (i)
+			pidctl_put(buf, size, at++, ',');
+		at += pidctl_put_uint(buf, size, at, r[i].lo);
+		if (r[i].hi != r[i].lo) {
+			pidctl_put(buf, size, at++, '-');
+			at += pidctl_put_uint(buf, size, at, r[i].hi);
+		}
+	}
+	if (size)
+		buf[at < size ? at : size - 1] = '\0';
+	return at;
+}
+
+int pidctl_policy_active(const struct pidctl_policy *p)
+{
+	return p->min || p->max || p->stride != 1 || p->nr_ranges;
+}
+
+/* The window of pidctl_core.h for @p and @pid_max. */
+struct pidctl_window {
+	unsigned int floor;
+	unsigned int wrap_lo;
+	unsigned int hi;	/* 0: empty window */
+};
+
+static struct pidctl_window pidctl_window(const struct pidctl_policy *p,
+					  unsigned int pid_max)
+{
+	struct pidctl_window w;
+
+	w.hi = p->max ? p->max : PIDCTL_PID_MAX_LIMIT;
+	if (pid_max <= w.hi)
+		w.hi = pid_max ? pid_max - 1 : 0;
+	w.floor = p->min ? p->min : 1;
+	if (p->min)
+		w.wrap_lo = p->min;
+	else if (w.hi < PIDCTL_RESERVED_PIDS)
+		w.wrap_lo = 1;
+	else
+		w.wrap_lo = PIDCTL_RESERVED_PIDS;
+	return w;
+}
+
+/* Index of the first range whose hi is >= @pid, or nr_ranges. */
+static unsigned int pidctl_range_at(const struct pidctl_policy *p,
+				    unsigned int pid)
+{
+	unsigned int lo = 0, hi = p->nr_ranges, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (p->ranges[mid].hi < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The first PID in [from, to] that no range holds and @first_free reports
+ * free, or 0.  One oracle call per unreserved gap of [from, to] visited.
+ */
+static unsigned int pidctl_scan(const struct pidctl_policy *p,
+				unsigned int from, unsigned int to,
+				pidctl_first_free_fn first_free, void *ctx)
+{
+	unsigned int i = pidctl_range_at(p, from);
+	unsigned int end, pid;
+
+	while (from <= to) {
+		if (i < p->nr_ranges && p->ranges[i].lo <= from) {
+			/* @from is reserved: skip past its range. */
+			if (p->ranges[i].hi >= to)
+				return 0;
+			from = p->ranges[i].hi + 1;
+			i++;
+			continue;
+		}
+		end = to;
+		if (i < p->nr_ranges && p->ranges[i].lo <= to)
+			end = p->ranges[i].lo - 1;
+		pid = first_free(ctx, from, end);
+		if (pid >= from && pid <= end)
+			return pid;
+		if (end == to)
+			return 0;
+		from = end + 1;
+	}
+	return 0;
+}
+
+/* An oracle for which every PID is free: finds unreserved PIDs. */
+static unsigned int pidctl_all_free(void *ctx, unsigned int from,
+				    unsigned int to)
+{
+	(void)ctx;
+	(void)to;
+	return from;
+}
+
+int pidctl_policy_validate(const struct pidctl_policy *p, unsigned int pid_max)
+{
+	struct pidctl_window w = pidctl_window(p, pid_max);
+	unsigned int i;
+
+	if (p->min > PIDCTL_PID_MAX_LIMIT || p->max > PIDCTL_PID_MAX_LIMIT ||
+	    !p->stride || p->stride > PIDCTL_PID_MAX_LIMIT ||
+	    p->nr_ranges > PIDCTL_MAX_RANGES)
+		return -PIDCTL_EINVAL;
+	if (p->min && p->max && p->min > p->max)
+		return -PIDCTL_EINVAL;
+	/* The binary search relies on canonical ranges. */
+	for (i = 0; i < p->nr_ranges; i++) {
+		if (!p->ranges[i].lo || p->ranges[i].lo > p->ranges[i].hi ||
+		    p->ranges[i].hi > PIDCTL_PID_MAX_LIMIT)
+			return -PIDCTL_EINVAL;
+		if (i && p->ranges[i].lo <= p->ranges[i - 1].hi + 1)
+			return -PIDCTL_EINVAL;
+	}
+	/* Turning everything off is never refused. */
+	if (!pidctl_policy_active(p))
+		return 0;
+	if (w.wrap_lo > w.hi ||
+	    !pidctl_scan(p, w.wrap_lo, w.hi, pidctl_all_free, (void *)0))
+		return -PIDCTL_EINVAL;
+	return 0;
+}
+
+int pidctl_pid_allowed(const struct pidctl_policy *p, unsigned int pid,
+		       unsigned int pid_max)
+{
+	struct pidctl_window w = pidctl_window(p, pid_max);
+	unsigned int i;
+
+	if (pid < w.floor || pid > w.hi)
+		return 0;
+	i = pidctl_range_at(p, pid);
+	return i == p->nr_ranges || p->ranges[i].lo > pid;
+}
+
+int pidctl_next_pid(const struct pidctl_policy *p, unsigned int cursor,
+		    unsigned int pid_max, pidctl_first_free_fn first_free,
+		    void *ctx)
+{
+	struct pidctl_window w = pidctl_window(p, pid_max);
+	unsigned int s = cursor > w.floor ? cursor : w.floor;
+	unsigned int pid;
+
+	if (s > w.hi)
+		s = w.wrap_lo;
+	if (s > w.hi)
+		return -PIDCTL_EAGAIN;
+	pid = pidctl_scan(p, s, w.hi, first_free, ctx);
+	if (!pid && w.wrap_lo < s)
+		pid = pidctl_scan(p, w.wrap_lo, s - 1, first_free, ctx);
+	return pid ? (int)pid : -PIDCTL_EAGAIN;
+}
+
+unsigned int pidctl_next_cursor(const struct pidctl_policy *p,
+				unsigned int pid, unsigned int pid_max)
+{
+	struct pidctl_window w = pidctl_window(p, pid_max);
+	unsigned int stride = p->stride ? p->stride : 1;
+
+	if (pid >= w.hi || stride > w.hi - pid)
+		return w.wrap_lo;
+	return pid + stride;
+}
