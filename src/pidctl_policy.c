@@ -75,7 +75,7 @@ int pidctl_policy_publish(struct pidctl_policy *p)
 
 	lockdep_assert_held(&pidctl_config_lock);
 
-	ret = -pidctl_policy_validate(p, pidctl_pid_max());
+	ret = pidctl_policy_validate(p, pidctl_pid_max());
 	if (ret) {
 		pidctl_policy_free(p);
 		return ret;

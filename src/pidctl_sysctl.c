@@ -94,7 +94,7 @@ static int pidctl_uint_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
 	ret = pidctl_write_allowed(ppos);
 	if (ret)
 		return ret;
-	ret = -pidctl_parse_uint(buffer, *lenp, PIDCTL_PID_MAX_LIMIT, &val);
+	ret = pidctl_parse_uint(buffer, *lenp, PIDCTL_PID_MAX_LIMIT, &val);
 	if (ret || val < knob->lowest)
 		return -EINVAL;
 
