@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The test cases.  Each runs in its own process, with the module loaded
+ * (unless it loads it itself), the knobs at their defaults, pid_max as the
+ * guest booted, and the PID cursor parked in the scratch area, so that the
+ * case's own helper processes sit far from the windows the cases use
+ * (4000..29999).
+ */
+#ifndef PIDCTL_CASES_H
+#define PIDCTL_CASES_H
+
+#include <string.h>
+
+#include "knobs.h"
+#include "model.h"
+#include "procs.h"
+#include "tap.h"
+
+/* ns_last_pid value that parks the cursor away from every test window. */
+int scratch_last_pid(void);
+void park_cursor(void);
+
+/* The four knob names, for table-driven cases. */
+extern const char *const knob_names[4];
+
+void case_load_defaults(void);		/* 1 */
+void case_max_alone(void);		/* 2 */
+void case_min_alone(void);		/* 3 */
+void case_window(void);			/* 4 */
+void case_reserved(void);		/* 5 */
+void case_stride(void);			/* 6 */
+void case_all_knobs(void);		/* 7 */
+void case_threads(void);		/* 8 */
+void case_exhaustion(void);		/* 9 */
+void case_concurrency(void);		/* 10 */
+void case_pidns_loop(void);		/* 11 */
+void case_set_tid(void);		/* 12 */
+void case_bad_writes(void);		/* 13 */
+void case_permissions(void);		/* 14 */
+void case_module_params(void);		/* 15 */
+void case_rmmod_storm(void);		/* 16 */
+void case_ns_last_pid(void);		/* 17 */
+void case_pid_max(void);		/* 18 */
+
+#endif

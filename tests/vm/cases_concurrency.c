@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cases 10 and 16: worker processes forking and creating threads on both
+ * vCPUs, while another process rewrites the knobs (10) or the module is
+ * unloaded under them (16).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cases.h"
+
+#define NWORKERS	4
+#define BATCH		4
+#define MAX_STATES	16
+
+struct wstat {
+	long forks, threads, bad, eagain, other;
+	int first_bad, first_errno;
+};
+
+struct storm {
+	int go, stop, check;		/* accessed with __atomic */
+	long target;			/* creations per worker; 0: until stop */
+	unsigned int pid_max;
+	int nstates;
+	struct pol states[MAX_STATES];	/* the union that PIDs must be in */
+	struct wstat w[NWORKERS];
+	long rewrites, rewrite_errs;
+	int rewrite_first_err;
+};
+
+static int load(const int *v)
+{
+	return __atomic_load_n(v, __ATOMIC_SEQ_CST);
+}
+
+static void store(int *v, int x)
+{
+	__atomic_store_n(v, x, __ATOMIC_SEQ_CST);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void note_pid(struct storm *s, struct wstat *w, int pid)
+{
+	int i;
+
+	if (!load(&s->check))
+		return;
+	for (i = 0; i < s->nstates; i++)
+		if (pol_allowed(&s->states[i], (unsigned)pid, s->pid_max))
+			return;
+	if (!w->bad++)
+		w->first_bad = pid;
+}
+
+static void note_err(struct wstat *w, int err)
+{
+	if (err == EAGAIN) {
+		w->eagain++;
+	} else if (!w->other++) {
+		w->first_errno = err;
+	}
+}
+
+static void *tid_thread(void *arg)
+{
+	*(volatile int *)arg = (int)syscall(SYS_gettid);
+	return NULL;
+}
+
+static void worker(struct storm *s, int id)
+{
+	struct wstat *w = &s->w[id];
+	pthread_t t[BATCH];
+	int tid[BATCH], made[BATCH];
+	pid_t kids[BATCH];
+	int i, nk;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	while (!load(&s->go))
+		sleep_ms(1);
+	while (!load(&s->stop) &&
+	       (!s->target || w->forks + w->threads < s->target)) {
+		for (i = nk = 0; i < BATCH; i++) {
+			pid_t pid = fork();
+
+			if (pid == 0)
+				_exit(0);
+			if (pid < 0) {
+				note_err(w, errno);
+				continue;
+			}
+			kids[nk++] = pid;
+			w->forks++;
+			note_pid(s, w, pid);
+		}
+		for (i = 0; i < nk; i++)
+			waitpid(kids[i], NULL, 0);
+		for (i = 0; i < BATCH; i++) {
+			int rc;
+
+			tid[i] = 0;
+			rc = pthread_create(&t[i], NULL, tid_thread, &tid[i]);
+			made[i] = rc == 0;
+			if (rc)
+				note_err(w, rc);
+		}
+		for (i = 0; i < BATCH; i++) {
+			if (!made[i])
+				continue;
+			pthread_join(t[i], NULL);
+			w->threads++;
+			note_pid(s, w, tid[i]);
+		}
+	}
+	_exit(0);
+}
+
+struct step {
+	const char *knob, *val;
+};
+
+/* One knob changes per step, so every state in between is in the union. */
+#define R1 "13000-13099"
+#define R2 "13000-13099,14444,17000-17999"
+static const struct step cycle[] = {
+	{ "stride", "5" }, { "reserved", R2 }, { "min", "12000" },
+	{ "max", "16000" }, { "stride", "1" }, { "reserved", R1 },
+	{ "min", "10000" }, { "max", "20000" },
+};
+#define NSTEPS ((int)(sizeof(cycle) / sizeof(cycle[0])))
+
+static void rewriter(struct storm *s)
+{
+	int i = 0, rc;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	while (!load(&s->go))
+		sleep_ms(1);
+	while (!load(&s->stop)) {
+		rc = knob_write(cycle[i].knob, cycle[i].val);
+		if (rc && !s->rewrite_errs++)
+			s->rewrite_first_err = rc;
+		s->rewrites++;
+		i = (i + 1) % NSTEPS;
+		sleep_ms(2);
+	}
+	_exit(0);
+}
+
+static void set_state(struct pol *p, const struct step *st)
+{
+	unsigned int v = (unsigned)atoi(st->val);
+
+	if (!strcmp(st->knob, "min"))
+		p->min = v;
+	else if (!strcmp(st->knob, "max"))
+		p->max = v;
+	else if (!strcmp(st->knob, "stride"))
+		p->stride = v;
+	else
+		pol_init(p, p->min, p->max, p->stride, st->val);
+}
+
+static struct storm *storm_new(void)
+{
+	struct storm *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (s == MAP_FAILED)
+		skip_case("mmap: %s", strerror(errno));
+	memset(s, 0, sizeof(*s));
+	s->pid_max = (unsigned)get_pid_max();
+	return s;
+}
+
+static int start_workers(struct storm *s, pid_t *pids)
+{
+	int i;
+
+	for (i = 0; i < NWORKERS; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0)
+			worker(s, i);
+		if (!CHECK(pids[i] > 0, "fork worker: %s", strerror(errno)))
+			return 0;
+	}
+	return 1;
+}
+
+static long total(const struct storm *s, long *forks, long *threads)
+{
+	long f = 0, t = 0;
+	int i;
+
+	for (i = 0; i < NWORKERS; i++) {
+		f += __atomic_load_n(&s->w[i].forks, __ATOMIC_RELAXED);
+		t += __atomic_load_n(&s->w[i].threads, __ATOMIC_RELAXED);
+	}
+	if (forks)
+		*forks = f;
+	if (threads)
+		*threads = t;
+	return f + t;
+}
+
+static void check_workers(const struct storm *s, int allow_eagain)
+{
+	int i;
+
+	for (i = 0; i < NWORKERS; i++) {
+		const struct wstat *w = &s->w[i];
+
+		diag("worker %d: %ld forks, %ld threads, %ld outside policy, %ld EAGAIN, %ld other errors",
+		     i, w->forks, w->threads, w->bad, w->eagain, w->other);
+		CHECK(w->bad == 0, "worker %d: %ld PIDs outside every policy, first %d",
+		      i, w->bad, w->first_bad);
+		CHECK(w->other == 0, "worker %d: %ld unexpected errors, first %s",
+		      i, w->other, strerror(w->first_errno));
+		if (!allow_eagain)
+			CHECK(w->eagain == 0, "worker %d: %ld EAGAIN with large windows",
+			      i, w->eagain);
+	}
+}
+
+/* 10: concurrency with knob rewrites. */
+void case_concurrency(void)
+{
+	struct storm *s = storm_new();
+	pid_t pids[NWORKERS + 1];
+	struct pol cur;
+	long forks, threads;
+	double t0;
+	int i, j, live;
+
+	/* the states of the rotation, for the union check */
+	pol_init(&cur, 10000, 20000, 1, R1);
+	s->states[s->nstates++] = cur;
+	for (i = 0; i < NSTEPS - 1; i++) {
+		set_state(&cur, &cycle[i]);
+		s->states[s->nstates++] = cur;
+	}
+	for (i = 0; i < s->nstates; i++)
+		diag("policy %d: %s", i, pol_str(&s->states[i]));
+	s->check = 1;
+	s->target = 5500;
+
+	if (!CHECK(knobs_set(10000, 20000, 1, R1) == 0, "initial policy"))
+		return;
+	pids[NWORKERS] = fork();
+	if (pids[NWORKERS] == 0)
+		rewriter(s);
+	if (!CHECK(pids[NWORKERS] > 0, "fork rewriter") || !start_workers(s, pids))
+		return;
+	t0 = now();
+	store(&s->go, 1);
+	/* wait for the workers (bounded), then stop the rewriter */
+	for (live = NWORKERS; live > 0 && now() - t0 < 150;) {
+		pid_t r = waitpid(-1, NULL, WNOHANG);
+
+		for (j = 0; j < NWORKERS; j++)
+			if (r == pids[j])
+				live--;
+		if (r <= 0)
+			sleep_ms(50);
+	}
+	store(&s->stop, 1);
+	for (j = 0; j <= NWORKERS; j++)
+		waitpid(pids[j], NULL, 0);
+
+	total(s, &forks, &threads);
+	diag("%ld forks + %ld threads in %.1f s; %ld knob rewrites", forks,
+	     threads, now() - t0, s->rewrites);
+	CHECK(forks + threads >= 20000, "only %ld creations", forks + threads);
+	CHECK(forks >= 5000 && threads >= 5000, "both kinds exercised");
+	CHECK(s->rewrites >= 2 * NSTEPS, "only %ld rewrites", s->rewrites);
+	CHECK(s->rewrite_errs == 0, "%ld knob rewrites failed, first %s",
+	      s->rewrite_errs, strerror(-s->rewrite_first_err));
+	check_workers(s, 0);
+}
+
+/* 16: rmmod during a fork storm. */
+void case_rmmod_storm(void)
+{
+	struct storm *s = storm_new();
+	pid_t pids[NWORKERS];
+	struct pol p, stock;
+	long at_unload, after;
+	int got[8], rc, i, pid_max = get_pid_max();
+	char v[64];
+	double t0;
+
+	if (!module_path())
+		skip_case("PIDCTL_KO unset: cannot load the module again");
+	if (!policy_apply(&p, 10000, 20000, 3, R1))
+		return;
+	s->states[s->nstates++] = p;
+	s->check = 1;
+	s->target = 0;
+	if (!start_workers(s, pids))
+		return;
+	t0 = now();
+	store(&s->go, 1);
+	while (total(s, NULL, NULL) < 600 && now() - t0 < 10)
+		sleep_ms(20);
+	store(&s->check, 0);	/* PIDs after this may be stock */
+	at_unload = total(s, NULL, NULL);
+	rc = module_unload();
+	CHECK(rc == 0, "delete_module under load: %s", strerror(-rc));
+	diag("unloaded after %ld creations (%.1f s)", at_unload, now() - t0);
+	t0 = now();
+	while (total(s, NULL, NULL) < at_unload + 600 && now() - t0 < 10)
+		sleep_ms(20);
+	store(&s->stop, 1);
+	for (i = 0; i < NWORKERS; i++)
+		waitpid(pids[i], NULL, 0);
+	after = total(s, NULL, NULL) - at_unload;
+	CHECK(after >= 600, "only %ld creations after the unload", after);
+	check_workers(s, 1);
+	if (rc)
+		return;
+
+	/* stock behaviour */
+	CHECK(!knobs_present(), "knob directory still there after rmmod");
+	CHECK(!module_loaded(), "/sys/module/pidctl still there after rmmod");
+	pol_init(&stock, 0, 0, 1, NULL);
+	if (expect_seq("stock after rmmod", &stock, 25000, 4, "fftf", got))
+		for (i = 0; i < 4; i++)
+			CHECK_EQ(got[i], 25001 + i, "stock sequence");
+	if (expect_seq("stock: formerly reserved PID", &stock, 12999, 2, NULL,
+		       got)) {
+		CHECK_EQ(got[0], 13000, "13000 no longer reserved");
+		CHECK_EQ(got[1], 13001, "no stride any more");
+	}
+	if (expect_seq("stock: above the old max", &stock, 22000, 1, NULL, got))
+		CHECK_EQ(got[0], 22001, "old max no longer applies");
+	if (expect_seq("stock: wrap at pid_max", &stock, pid_max - 1, 1, NULL,
+		       got))
+		CHECK(got[0] >= 300 && got[0] < 10000, "wrap to 300: %d", got[0]);
+
+	/* leave the system as found: loaded, defaults */
+	rc = module_load("");
+	if (!CHECK(rc == 0, "insmod again: %s", strerror(-rc)))
+		return;
+	CHECK(knob_read("max", v, sizeof(v)) == 0 && !strcmp(v, "0"),
+	      "max after reload: %s", v);
+	CHECK(knob_read("reserved", v, sizeof(v)) == 0 && !strcmp(v, ""),
+	      "reserved after reload: \"%s\"", v);
+}

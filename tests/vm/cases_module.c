@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cases 1 and 15: loading the module, its defaults, and its parameters.
+ */
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "cases.h"
+
+static const char *const defaults[4] = { "0", "0", "1", "" };
+
+static void check_values(const char *const want[4], const char *what)
+{
+	char v[256];
+	int i, rc;
+
+	for (i = 0; i < 4; i++) {
+		rc = knob_read(knob_names[i], v, sizeof(v));
+		if (CHECK(rc == 0, "%s: read %s: %s", what, knob_names[i],
+			  strerror(-rc)))
+			CHECK(!strcmp(v, want[i]), "%s: %s is \"%s\", want \"%s\"",
+			      what, knob_names[i], v, want[i]);
+	}
+}
+
+/* 1: the module loads, the knobs have their defaults, which change nothing. */
+void case_load_defaults(void)
+{
+	int got[8], i, rc, pid_max = get_pid_max();
+	struct pol p;
+	struct stat st;
+
+	if (!module_path()) {
+		if (!knobs_present())
+			skip_case("pidctl not loaded and PIDCTL_KO unset");
+		diag("PIDCTL_KO unset: testing the module that is loaded");
+	} else {
+		if (module_loaded()) {
+			diag("pidctl was loaded at start: unloading it first");
+			rc = module_unload();
+			CHECK(rc == 0, "delete_module: %s", strerror(-rc));
+		}
+		CHECK(!knobs_present(), "knobs present before the load");
+		rc = module_load("");
+		if (!CHECK(rc == 0, "finit_module(%s): %s", module_path(),
+			   strerror(-rc)))
+			return;
+	}
+	CHECK(module_loaded(), PIDCTL_SYSFS " missing");
+	if (!CHECK(knobs_present(), PIDCTL_DIR " missing"))
+		return;
+	for (i = 0; i < 4; i++)
+		if (CHECK(stat(knob_path(knob_names[i]), &st) == 0, "stat %s: %s",
+			  knob_names[i], strerror(errno)))
+			CHECK(S_ISREG(st.st_mode) && (st.st_mode & 0222) == 0200,
+			      "%s: mode %o, want writable by owner (root) only",
+			      knob_names[i], st.st_mode & 07777);
+	check_values(defaults, "defaults");
+
+	pol_init(&p, 0, 0, 1, NULL);
+	if (expect_seq("defaults: sequential", &p, 10000, 6, "fftfft", got))
+		for (i = 0; i < 6; i++)
+			CHECK_EQ(got[i], 10001 + i, "sequential as stock");
+	if (expect_seq("defaults: top of pid_max", &p, pid_max - 3, 3, NULL,
+		       got)) {
+		CHECK_EQ(got[0], pid_max - 2, "below pid_max");
+		CHECK_EQ(got[1], pid_max - 1, "pid_max - 1");
+		CHECK(got[2] >= 300 && got[2] < 10000,
+		      "wrap to 300 as stock: got %d", got[2]);
+	}
+	if (expect_seq("defaults: low cursor", &p, 2000, 2, "tf", got)) {
+		CHECK_EQ(got[0], 2001, "thread");
+		CHECK_EQ(got[1], 2002, "fork");
+	}
+}
+
+struct bad_params {
+	const char *params, *why;
+};
+
+static const struct bad_params bad_params[] = {
+	{ "min=6000 max=5000", "min > max" },
+	{ "reserved=abc", "malformed list" },
+	{ "reserved=5-3", "reversed range" },
+	{ "stride=0", "stride 0" },
+	{ "max=4194305", "max out of range" },
+	{ "min=abc", "not a number" },
+	{ "min=4000 max=4009 reserved=4000-4009", "window fully reserved" },
+};
+
+/* 15: module parameters. */
+void case_module_params(void)
+{
+	static const char *const want[4] = { "4000", "5000", "3", "4100-4199,4300" };
+	int got[8], rc;
+	struct pol p;
+	size_t i;
+
+	if (!module_path())
+		skip_case("PIDCTL_KO unset");
+	rc = module_unload();
+	if (!CHECK(rc == 0, "rmmod: %s", strerror(-rc)))
+		return;
+	CHECK(!knobs_present(), "knobs still present after rmmod");
+
+	rc = module_load("min=4000 max=5000 stride=3 reserved=4100-4199,4300");
+	if (CHECK(rc == 0, "insmod with parameters: %s", strerror(-rc))) {
+		check_values(want, "parameters");
+		pol_init(&p, 4000, 5000, 3, "4100-4199,4300");
+		if (expect_seq("parameters obeyed", &p, 4090, 6, "fftfff", got)) {
+			CHECK_EQ(got[0], 4091, "first");
+			CHECK_EQ(got[1], 4094, "+stride");
+			CHECK_EQ(got[2], 4097, "+stride");
+			CHECK_EQ(got[3], 4200, "4100-4199 reserved");
+			CHECK_EQ(got[4], 4203, "+stride");
+		}
+		if (expect_seq("parameters: wrap", &p, 4996, 3, NULL, got)) {
+			CHECK_EQ(got[0], 4997, "below max");
+			CHECK_EQ(got[1], 5000, "max");
+			CHECK_EQ(got[2], 4000, "wrap to min");
+		}
+		rc = module_unload();
+		CHECK(rc == 0, "rmmod: %s", strerror(-rc));
+	}
+
+	for (i = 0; i < sizeof(bad_params) / sizeof(bad_params[0]); i++) {
+		rc = module_load(bad_params[i].params);
+		CHECK(rc == -EINVAL, "insmod %s (%s): %s, want EINVAL",
+		      bad_params[i].params, bad_params[i].why,
+		      rc ? strerror(-rc) : "loaded");
+		CHECK(!module_loaded() && !knobs_present(),
+		      "module loaded after a failed insmod %s",
+		      bad_params[i].params);
+		if (module_loaded())
+			module_unload();
+	}
+
+	rc = module_load("");
+	if (CHECK(rc == 0, "insmod without parameters: %s", strerror(-rc)))
+		check_values(defaults, "defaults after reload");
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cases 13 and 14: what a write may contain and who may write.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cases.h"
+
+struct bad_write {
+	const char *knob, *val;
+};
+
+/* Baseline: min=5000 max=9000 stride=2 reserved=6000-6099. */
+static const struct bad_write bad_writes[] = {
+	{ "max", "abc" }, { "max", "-1" }, { "max", "4194305" },
+	{ "max", "99999999999999999999" }, { "max", "" }, { "max", " " },
+	{ "max", "0x10" }, { "max", "1 2" }, { "max", "+9000" },
+	{ "max", "9000x" }, { "max", "1e4" }, { "max", "4294976296" },
+	{ "max", "18446744073709560616" }, { "max", "4999" },
+	{ "max", "\n" },
+	{ "min", "abc" }, { "min", "-1" }, { "min", "4194305" },
+	{ "min", "99999999999999999999" }, { "min", "" }, { "min", " " },
+	{ "min", "0x10" }, { "min", "1 2" }, { "min", "4294972296" },
+	{ "min", "9001" },
+	{ "stride", "0" }, { "stride", "abc" }, { "stride", "-1" },
+	{ "stride", "" }, { "stride", " " }, { "stride", "0x2" },
+	{ "stride", "1 2" }, { "stride", "4294967297" },
+	{ "stride", "99999999999999999999" },
+	{ "reserved", "," }, { "reserved", "1-" }, { "reserved", "-1" },
+	{ "reserved", "5-3" }, { "reserved", "0" }, { "reserved", "1-4194305" },
+	{ "reserved", "a" }, { "reserved", "1,,2" }, { "reserved", "4194305" },
+	{ "reserved", "0-5" }, { "reserved", "1-2-3" }, { "reserved", "abc-def" },
+	{ "reserved", "1 2" }, { "reserved", ",5" }, { "reserved", "5," },
+	{ "reserved", "0x10" }, { "reserved", "99999999999999999999" },
+	{ "reserved", "4294967297" },
+	/* reserves the whole window 5000-9000 */
+	{ "reserved", "5000-9000" }, { "reserved", "1-4194304" },
+	{ "reserved", "4000-5999,6000-8999,9000" },
+};
+
+static void read_all(char v[4][128])
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (knob_read(knob_names[i], v[i], sizeof(v[i])))
+			strcpy(v[i], "(unreadable)");
+}
+
+static void check_unchanged(char before[4][128], const char *what)
+{
+	char now[4][128];
+	int i;
+
+	read_all(now);
+	for (i = 0; i < 4; i++)
+		CHECK(!strcmp(before[i], now[i]), "%s: %s changed \"%s\" -> \"%s\"",
+		      what, knob_names[i], before[i], now[i]);
+}
+
+static void expect_einval(const char *knob, const char *val, size_t len,
+			  off_t off)
+{
+	char base[4][128], what[160];
+	int rc;
+
+	read_all(base);
+	rc = sysctl_write_at(knob_path(knob), val, len, off);
+	snprintf(what, sizeof(what), "%s <- \"%.*s\"%s", knob,
+		 (int)(len > 40 ? 40 : len), val, off ? " at offset 1" : "");
+	CHECK(rc == -EINVAL, "%s: %s, want EINVAL", what,
+	      rc ? strerror(-rc) : "accepted");
+	check_unchanged(base, what);
+}
+
+static int write_reads_back(const char *knob, const char *val,
+			    const char *want)
+{
+	static char buf[1 << 20];
+	int rc = knob_write(knob, val);
+
+	if (!CHECK(rc == 0, "%s <- \"%.60s\": %s", knob, val, strerror(-rc)))
+		return 0;
+	rc = knob_read(knob, buf, sizeof(buf));
+	return CHECK(rc == 0 && !strcmp(buf, want),
+		     "%s <- \"%.60s\" reads \"%.60s\" (rc %d), want \"%.60s\"",
+		     knob, val, buf, rc, want);
+}
+
+#define NRANGES 5000
+
+/* 13: malformed writes, canonical read-back, a long list. */
+void case_bad_writes(void)
+{
+	size_t i, len = 0;
+	char *list;
+	int got[2];
+	struct pol p;
+
+	if (!policy_apply(&p, 5000, 9000, 2, "6000-6099"))
+		return;
+	for (i = 0; i < sizeof(bad_writes) / sizeof(bad_writes[0]); i++)
+		expect_einval(bad_writes[i].knob, bad_writes[i].val,
+			      strlen(bad_writes[i].val), 0);
+	/* a write not at offset 0 */
+	expect_einval("max", "8000", 4, 1);
+	expect_einval("reserved", "7000", 4, 1);
+
+	/* no allocatable PID left: narrowing onto a reserved range */
+	if (CHECK(knobs_set(6000, 9000, 1, "6000-6099") == 0, "6000-9000"))
+		expect_einval("max", "6099", 4, 0);
+	if (CHECK(knobs_set(0, 6099, 1, "6000-6099") == 0, "max 6099"))
+		expect_einval("min", "6000", 4, 0);
+	if (CHECK(knobs_set(0, 6099, 1, "6000-6099") == 0, "max 6099"))
+		expect_einval("reserved", "1-5999", 6, 0);
+
+	/* valid writes read back canonical */
+	CHECK(knobs_reset() == 0, "reset");
+	write_reads_back("reserved", "30-40,10,11-12,41", "10-12,30-41");
+	write_reads_back("reserved", "100-200,150-250,251,300", "100-251,300");
+	write_reads_back("reserved", "5-5", "5");
+	write_reads_back("reserved", " 7 , 9-10 \n", "7,9-10");
+	write_reads_back("reserved", "4194304", "4194304");
+	write_reads_back("reserved", "", "");
+	write_reads_back("reserved", "42", "42");
+	write_reads_back("reserved", "\n", "");
+	write_reads_back("max", "6000\n", "6000");
+	write_reads_back("max", "4194304", "4194304");
+	write_reads_back("min", "1", "1");
+	write_reads_back("stride", "1000", "1000");
+	CHECK(knobs_reset() == 0, "reset");
+
+	/* 5000 ranges in one write, read back as written */
+	list = malloc(NRANGES * 16);
+	if (!CHECK(list != NULL, "malloc"))
+		return;
+	for (i = 0; i < NRANGES; i++)
+		len += (size_t)sprintf(list + len, "%s%zu-%zu", i ? "," : "",
+				       10000 + 3 * i, 10001 + 3 * i);
+	if (write_reads_back("reserved", list, list)) {
+		/* and the allocator honours it */
+		pol_init(&p, 0, 0, 1, "10000-10001,10003-10004");
+		if (expect_seq("5000-range list", &p, 9999, 2, NULL, got)) {
+			CHECK_EQ(got[0], 10002, "between two reserved ranges");
+			CHECK_EQ(got[1], 10005, "next gap");
+		}
+	}
+	free(list);
+}
+
+/* Try to write every knob; all must fail with one of the given errors. */
+static void try_writes(const char *who, int allow_eacces)
+{
+	static const char *vals[4] = { "5001", "8999", "3", "6000-6199" };
+	int i, rc;
+
+	for (i = 0; i < 4; i++) {
+		rc = knob_write(knob_names[i], vals[i]);
+		if (allow_eacces)
+			CHECK(rc == -EPERM || rc == -EACCES,
+			      "%s: write %s: %s, want EPERM/EACCES", who,
+			      knob_names[i], rc ? strerror(-rc) : "accepted");
+		else
+			CHECK(rc == -EPERM, "%s: write %s: %s, want EPERM", who,
+			      knob_names[i], rc ? strerror(-rc) : "accepted");
+	}
+}
+
+static void check_reads(const char *who, char base[4][128])
+{
+	char v[128];
+	int i, rc;
+
+	for (i = 0; i < 4; i++) {
+		rc = knob_read(knob_names[i], v, sizeof(v));
+		CHECK(rc == 0 && !strcmp(v, base[i]), "%s: read %s: %s \"%s\"",
+		      who, knob_names[i], rc ? strerror(-rc) : "ok", v);
+	}
+}
+
+static int drop_to_nobody(void)
+{
+	return setgroups(0, NULL) || setgid(65534) || setuid(65534) ? -errno : 0;
+}
+
+static int map_self(const char *uidmap, const char *gidmap)
+{
+	int rc = sysctl_write("/proc/self/setgroups", "deny");
+
+	if (rc && rc != -ENOENT)
+		return rc;
+	rc = sysctl_write("/proc/self/uid_map", uidmap);
+	if (rc)
+		return rc;
+	return sysctl_write("/proc/self/gid_map", gidmap);
+}
+
+/* Run @fn in a child; its CHECK failures come back as the exit status. */
+static void in_child(const char *what, void (*fn)(char base[4][128]),
+		     char base[4][128])
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		tap_failures = 0;
+		fn(base);
+		_exit(tap_failures > 100 ? 100 : tap_failures);
+	}
+	if (!CHECK(pid > 0, "fork: %s", strerror(errno)))
+		return;
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "%s: child status %#x", what, status);
+}
+
+static void as_nobody(char base[4][128])
+{
+	int rc = drop_to_nobody();
+
+	if (!CHECK(rc == 0, "setuid(65534): %s", strerror(-rc)))
+		return;
+	try_writes("uid 65534", 1);
+	check_reads("uid 65534", base);
+}
+
+static void userns_of_nobody(char base[4][128])
+{
+	int rc = drop_to_nobody();
+
+	if (!CHECK(rc == 0, "setuid(65534): %s", strerror(-rc)))
+		return;
+	if (!CHECK(unshare(CLONE_NEWUSER) == 0, "unshare(CLONE_NEWUSER) as uid 65534: %s",
+		   strerror(errno)))
+		return;
+	rc = map_self("0 65534 1", "0 65534 1");
+	if (!CHECK(rc == 0, "map 0 -> 65534: %s", strerror(-rc)))
+		return;
+	CHECK(getuid() == 0, "uid inside the userns: %d", (int)getuid());
+	try_writes("root of a userns made by uid 65534", 1);
+	check_reads("root of a userns made by uid 65534", base);
+}
+
+static void userns_of_root(char base[4][128])
+{
+	int rc;
+
+	if (!CHECK(unshare(CLONE_NEWUSER) == 0, "unshare(CLONE_NEWUSER) as root: %s",
+		   strerror(errno)))
+		return;
+	rc = map_self("0 0 1", "0 0 1");
+	if (!CHECK(rc == 0, "map 0 -> 0: %s", strerror(-rc)))
+		return;
+	CHECK(getuid() == 0, "uid inside the userns: %d", (int)getuid());
+	try_writes("root of a userns made by root (0 -> 0)", 0);
+	check_reads("root of a userns made by root", base);
+}
+
+/* 14: permissions. */
+void case_permissions(void)
+{
+	char base[4][128], old_clone[32] = "";
+	struct pol p;
+	struct stat st;
+	int i, rc;
+
+	if (!policy_apply(&p, 5000, 9000, 2, "6000-6099"))
+		return;
+	read_all(base);
+	for (i = 0; i < 4; i++)
+		if (CHECK(stat(knob_path(knob_names[i]), &st) == 0, "stat %s",
+			  knob_names[i]))
+			CHECK((st.st_mode & 022) == 0 && st.st_uid == 0,
+			      "%s: mode %o uid %d: writable by others",
+			      knob_names[i], st.st_mode & 07777, (int)st.st_uid);
+
+	in_child("plain uid 65534", as_nobody, base);
+	check_unchanged(base, "after uid 65534");
+
+	/* Debian kernels may gate unprivileged user namespaces */
+	if (sysctl_read("/proc/sys/kernel/unprivileged_userns_clone", old_clone,
+			sizeof(old_clone)) == 0 && strcmp(old_clone, "1"))
+		sysctl_write("/proc/sys/kernel/unprivileged_userns_clone", "1");
+	in_child("userns of uid 65534", userns_of_nobody, base);
+	if (old_clone[0] && strcmp(old_clone, "1")) {
+		rc = sysctl_write("/proc/sys/kernel/unprivileged_userns_clone",
+				  old_clone);
+		CHECK(rc == 0, "restoring unprivileged_userns_clone");
+	}
+	check_unchanged(base, "after the userns of uid 65534");
+
+	in_child("userns of root", userns_of_root, base);
+	check_unchanged(base, "after the userns of root");
+
+	/* root in the initial namespace still can */
+	rc = knob_write("max", "8999");
+	CHECK(rc == 0, "global root writes max: %s", strerror(-rc));
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "knobs.h"
+#include "model.h"
+#include "procs.h"
+#include "tap.h"
+
+int pid_in_use(int pid)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	return access(path, F_OK) == 0;
+}
+
+void wait_pid_gone(int pid)
+{
+	struct timespec ts = { 0, 1000 * 1000 };
+	int i;
+
+	for (i = 0; i < 2000 && pid_in_use(pid); i++)
+		nanosleep(&ts, NULL);
+}
+
+pid_t spawn_exit(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(0);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return pid;
+}
+
+pid_t spawn_held(void)
+{
+	pid_t ppid = getpid();
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != ppid)
+			_exit(0);
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+void release(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+void release_all(pid_t *pids, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGKILL);
+	for (i = 0; i < n; i++)
+		release(pids[i]);
+}
+
+static void *report_tid(void *arg)
+{
+	*(volatile int *)arg = (int)syscall(SYS_gettid);
+	return NULL;
+}
+
+int spawn_thread(void)
+{
+	pthread_t t;
+	volatile int tid = 0;
+	int rc = pthread_create(&t, NULL, report_tid, (void *)&tid);
+
+	if (rc)
+		return -rc;
+	pthread_join(t, NULL);
+	/* join returns before the kernel frees the TID: wait for that */
+	wait_pid_gone(tid);
+	return tid;
+}
+
+int make_task(char kind)
+{
+	return kind == 't' ? spawn_thread() : spawn_exit();
+}
+
+int run_seq(int last, int n, const char *kinds, int *got)
+{
+	int i, rc = set_last_pid(last);
+
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++) {
+		got[i] = make_task(kinds ? kinds[i] : 'f');
+		if (got[i] < 0)
+			return got[i];
+	}
+	return 0;
+}
+
+const char *ints_str(const int *v, int n)
+{
+	static char buf[2][1024];
+	static int slot;
+	char *b = buf[slot++ & 1];
+	size_t len = 0;
+	int i;
+
+	b[0] = '\0';
+	for (i = 0; i < n && len < sizeof(buf[0]) - 16; i++)
+		len += (size_t)snprintf(b + len, sizeof(buf[0]) - len, "%s%d",
+					i ? " " : "", v[i]);
+	return b;
+}
+
+#define SEQ_MAX 256
+
+int expect_seq(const char *what, const struct pol *p, int last, int n,
+	       const char *kinds, int *got)
+{
+	int want[SEQ_MAX];
+	int attempt, rc;
+
+	if (n > SEQ_MAX)
+		n = SEQ_MAX;
+	for (attempt = 1; attempt <= 3; attempt++) {
+		if (model_seq(p, last, n, want))
+			return CHECK(0, "%s: model finds no free PID", what);
+		rc = run_seq(last, n, kinds, got);
+		if (rc)
+			return CHECK(0, "%s: creating a task failed: %s (got so far: %s)",
+				     what, strerror(-rc), ints_str(got, n));
+		if (!memcmp(want, got, sizeof(int) * (size_t)n))
+			return 1;
+		diag("%s: attempt %d: got  %s", what, attempt, ints_str(got, n));
+		diag("%s: attempt %d: want %s (%s, ns_last_pid=%d)", what,
+		     attempt, ints_str(want, n), pol_str(p), last);
+	}
+	return CHECK(0, "%s: PIDs differ from the expected sequence", what);
+}
+
+int policy_apply(struct pol *p, unsigned int min, unsigned int max,
+		 unsigned int stride, const char *reserved)
+{
+	pol_init(p, min, max, stride, reserved);
+	return CHECK(knobs_set(min, max, stride, reserved) == 0,
+		     "setting policy %s", pol_str(p));
+}

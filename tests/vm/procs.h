@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Making tasks whose PIDs the tests look at: short-lived children and
+ * threads (reaped and gone before the call returns, so their PIDs are free
+ * again), held children that sleep until released, and sequences of them
+ * compared against the model with a retry against a stray kernel thread.
+ */
+#ifndef PIDCTL_PROCS_H
+#define PIDCTL_PROCS_H
+
+#include <sys/types.h>
+
+struct pol;
+
+/* Whether a task (process or thread) holds @pid in the initial namespace. */
+int pid_in_use(int pid);
+/* Wait (bounded) until @pid is no longer in use. */
+void wait_pid_gone(int pid);
+
+/* fork(); the child exits at once; reaped.  Returns the PID or -errno. */
+pid_t spawn_exit(void);
+/* fork(); the child sleeps until released (or its parent dies). */
+pid_t spawn_held(void);
+/* SIGKILL + reap a held child. */
+void release(pid_t pid);
+void release_all(pid_t *pids, int n);
+/* pthread_create() a thread that reports gettid(); joined and gone. */
+int spawn_thread(void);
+
+/* 'f' = spawn_exit(), 't' = spawn_thread(). */
+int make_task(char kind);
+/*
+ * ns_last_pid := @last, then make @n tasks (@kinds[i], or all forks when
+ * @kinds is NULL) one after the other.  Returns 0 or the first -errno.
+ */
+int run_seq(int last, int n, const char *kinds, int *got);
+/*
+ * run_seq() compared with model_seq() for @p; a mismatch is retried twice
+ * (a kernel thread may take a PID in between) before it counts as a
+ * failure.  Returns 1 when the last attempt matched.
+ */
+int expect_seq(const char *what, const struct pol *p, int last, int n,
+	       const char *kinds, int *got);
+
+/* pol_init() + knobs_set() with a CHECK; returns 1 on success. */
+int policy_apply(struct pol *p, unsigned int min, unsigned int max,
+		 unsigned int stride, const char *reserved);
+
+/* Format up to @n ints as "a b c" into a static buffer. */
+const char *ints_str(const int *v, int n);
+
+#endif
