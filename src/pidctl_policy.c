@@ -12,6 +12,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include "pidctl.h"

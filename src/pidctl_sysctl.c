@@ -10,6 +10,7 @@
 
 #include <linux/capability.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysctl.h>
