@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A PID table for the tests and benchmarks: one bit per PID, set when the
+ * PID is in use, and the first-free occupancy oracle of pidctl_core.h over
+ * it (word at a time, as fast as a simple bitmap allows).
+ */
+#ifndef PIDCTL_PIDMAP_H
+#define PIDCTL_PIDMAP_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pidmap {
+	unsigned int size;	/* PIDs 0..size-1 */
+	uint64_t *bits;
+	unsigned long calls;	/* oracle calls, for the benchmarks */
+};
+
+static inline int pidmap_init(struct pidmap *m, unsigned int size)
+{
+	m->size = size;
+	m->calls = 0;
+	m->bits = calloc(size / 64 + 1, sizeof(uint64_t));
+	return m->bits ? 0 : -1;
+}
+
+static inline void pidmap_free(struct pidmap *m)
+{
+	free(m->bits);
+	m->bits = NULL;
+}
+
+static inline void pidmap_clear(struct pidmap *m)
+{
+	memset(m->bits, 0, (m->size / 64 + 1) * sizeof(uint64_t));
+}
+
+static inline int pidmap_busy(const struct pidmap *m, unsigned int pid)
+{
+	return pid >= m->size || (m->bits[pid / 64] >> (pid % 64) & 1);
+}
+
+static inline void pidmap_set(struct pidmap *m, unsigned int pid, int busy)
+{
+	uint64_t bit = (uint64_t)1 << (pid % 64);
+
+	if (pid >= m->size)
+		return;
+	if (busy)
+		m->bits[pid / 64] |= bit;
+	else
+		m->bits[pid / 64] &= ~bit;
+}
+
+/* pidctl_first_free_fn: smallest clear bit in [from, to], or 0. */
+static inline unsigned int pidmap_first_free(void *ctx, unsigned int from,
+					     unsigned int to)
+{
+	struct pidmap *m = ctx;
+	uint64_t free_bits;
+	unsigned int w, pid;
+
+	m->calls++;
+	if (to >= m->size)
+		to = m->size - 1;
+	if (!m->size || from > to)
+		return 0;
+	w = from / 64;
+	free_bits = ~m->bits[w] & (~(uint64_t)0 << (from % 64));
+	for (;;) {
+		if (free_bits) {
+			pid = w * 64 + (unsigned int)__builtin_ctzll(free_bits);
+			return pid <= to ? pid : 0;
+		}
+		if (++w > to / 64)
+			return 0;
+		free_bits = ~m->bits[w];
+	}
+}
+
+#endif /* PIDCTL_PIDMAP_H */

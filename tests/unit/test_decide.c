@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Table-driven unit tests of the decision side of the policy core:
+ * pidctl_next_pid(), pidctl_next_cursor(), pidctl_pid_allowed(),
+ * pidctl_policy_active() and pidctl_policy_validate().
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "../../src/pidctl_core.h"
+#include "pidmap.h"
+#include "tap.h"
+
+#define LIMIT PIDCTL_PID_MAX_LIMIT
+#define EAGAIN_ (-PIDCTL_EAGAIN)
+#define EINVAL_ (-PIDCTL_EINVAL)
+#define DEF_PID_MAX 32768u
+
+/* The knobs of one policy, the reserved list as sysctl text. */
+struct knobs {
+	unsigned int min, max, stride;
+	const char *reserved;
+};
+
+static struct pidctl_policy *policy;
+static struct pidctl_range parsed[64];
+
+/* Build the global @policy from @k; the text must be well formed. */
+static void set_policy(const struct knobs *k)
+{
+	unsigned int nr = 0;
+	const char *text = k->reserved ? k->reserved : "";
+
+	if (pidctl_parse_ranges(text, strlen(text), parsed, 64, &nr))
+		tap_diag("bad reserved list in the test table: %s", text);
+	free(policy);
+	policy = malloc(sizeof(*policy) + nr * sizeof(policy->ranges[0]));
+	policy->min = k->min;
+	policy->max = k->max;
+	policy->stride = k->stride;
+	policy->nr_ranges = nr;
+	memcpy(policy->ranges, parsed, nr * sizeof(parsed[0]));
+}
+
+/* Mark the PIDs of list @busy in use in @m, and only those. */
+static void set_busy(struct pidmap *m, const char *busy)
+{
+	unsigned int nr = 0, i, pid;
+
+	pidmap_clear(m);
+	busy = busy ? busy : "";
+	if (pidctl_parse_ranges(busy, strlen(busy), parsed, 64, &nr))
+		tap_diag("bad busy list in the test table: %s", busy);
+	for (i = 0; i < nr; i++)
+		for (pid = parsed[i].lo; pid <= parsed[i].hi; pid++)
+			pidmap_set(m, pid, 1);
+}
+
+static const struct decide_case {
+	const char *name;
+	struct knobs k;
+	unsigned int pid_max;	/* 0: DEF_PID_MAX */
+	const char *busy;
+	unsigned int cursor;
+	int want;		/* next_pid() */
+	unsigned int cursor_after;	/* next_cursor(want), if want > 0 */
+	unsigned long calls;	/* oracle calls, if non-zero */
+} decide_cases[] = {
+	{ "stock: cursor as is", { 0, 0, 1, NULL }, 0, NULL, 1000, 1000, 1001, 1 },
+	{ "stock: busy run skipped", { 0, 0, 1, NULL }, 0, "1000-1100", 1000,
+	  1101, 1102, 1 },
+	{ "stock: cursor 0 starts at 1", { 0, 0, 1, NULL }, 0, NULL, 0, 1, 2, 1 },
+	{ "stock: last PID wraps the cursor to 300", { 0, 0, 1, NULL }, 0, NULL,
+	  32767, 32767, 300, 1 },
+	{ "stock: busy tail wraps to 300", { 0, 0, 1, NULL }, 0, "32000-32767",
+	  32000, 300, 301, 2 },
+	{ "stock: boot-time low cursor is kept", { 0, 0, 1, NULL }, 0, NULL, 5,
+	  5, 6, 1 },
+	{ "stock: wrap never goes below 300", { 0, 0, 1, NULL }, 0, "5-32767", 5,
+	  EAGAIN_, 0, 1 },
+	{ "min only: cursor below min", { 5000, 0, 1, NULL }, 0, NULL, 100, 5000,
+	  5001, 1 },
+	{ "min only: cursor above min", { 5000, 0, 1, NULL }, 0, NULL, 6000, 6000,
+	  6001, 1 },
+	{ "min only: wrap to min", { 5000, 0, 1, NULL }, 0, "30000-32767", 30000,
+	  5000, 5001, 2 },
+	{ "min only: last PID wraps to min", { 5000, 0, 1, NULL }, 0, NULL, 32767,
+	  32767, 5000, 1 },
+	{ "max only: below max", { 0, 2000, 1, NULL }, 0, NULL, 1999, 1999, 2000,
+	  1 },
+	{ "max only: at max, cursor wraps", { 0, 2000, 1, NULL }, 0, NULL, 2000,
+	  2000, 300, 1 },
+	{ "max only: cursor above max", { 0, 2000, 1, NULL }, 0, NULL, 5000, 300,
+	  301, 1 },
+	{ "window: cursor below min", { 1000, 2000, 1, NULL }, 0, NULL, 0, 1000,
+	  1001, 1 },
+	{ "window: cursor above max", { 1000, 2000, 1, NULL }, 0, NULL, 2500,
+	  1000, 1001, 1 },
+	{ "window: busy top wraps to min", { 1000, 2000, 1, NULL }, 0,
+	  "1500-2000", 1500, 1000, 1001, 2 },
+	{ "window: only PID below cursor", { 1000, 2000, 1, NULL }, 0,
+	  "1000-1498,1500-2000", 1500, 1499, 1500, 2 },
+	{ "window: full", { 1000, 2000, 1, NULL }, 0, "1000-2000", 1500, EAGAIN_,
+	  0, 2 },
+	{ "window of one PID", { 7, 7, 1, NULL }, 0, NULL, 1, 7, 7, 1 },
+	{ "reserved single PID skipped", { 0, 0, 1, "1000" }, 0, NULL, 1000,
+	  1001, 1002, 1 },
+	{ "reserved ranges: gap between", { 0, 0, 1, "1000-1999,2001-2999" }, 0,
+	  NULL, 1000, 2000, 2001, 1 },
+	{ "reserved ranges: gap busy", { 0, 0, 1, "1000-1999,2001-2999" }, 0,
+	  "2000", 1000, 3000, 3001, 2 },
+	{ "below a reserved range, lower neighbours busy",
+	  { 0, 0, 1, "1000-1999" }, 0, "990-999", 990, 2000, 2001, 2 },
+	{ "just below a reserved range, busy", { 0, 0, 1, "1000-1999" }, 0,
+	  "999", 999, 2000, 2001, 2 },
+	{ "cursor at a range's top", { 0, 0, 1, "1000-1999" }, 0, NULL, 1999,
+	  2000, 2001, 1 },
+	{ "next cursor lands in a range", { 0, 0, 1, "1000-1999" }, 0, NULL, 999,
+	  999, 1000, 1 },
+	{ "reserved to the top wraps", { 0, 0, 1, "2000-40000" }, 0, NULL, 2500,
+	  300, 301, 1 },
+	{ "reserved at the wrap point", { 0, 0, 1, "300-310,2000-40000" }, 0,
+	  NULL, 2500, 311, 312, 1 },
+	{ "many busy gaps", { 0, 0, 1, "101-199,201-299,301-399" }, 0,
+	  "100,200,300,400", 100, 401, 402, 4 },
+	{ "stride: plain step", { 0, 0, 10, NULL }, 0, NULL, 1000, 1000, 1010, 1 },
+	{ "stride: busy target", { 0, 0, 10, NULL }, 0, "1010-1012", 1010, 1013,
+	  1023, 1 },
+	{ "stride wraps in a window", { 1000, 2000, 300, NULL }, 0, NULL, 1900,
+	  1900, 1000, 1 },
+	{ "stride reaches max exactly", { 1000, 2000, 300, NULL }, 0, NULL, 1700,
+	  1700, 2000, 1 },
+	{ "stride of PID_MAX_LIMIT", { 0, 0, LIMIT, NULL }, 0, NULL, 1000, 1000,
+	  300, 1 },
+	{ "all four knobs", { 1000, 5000, 7, "1000-1010,2000-3000" }, 0,
+	  "1995-1999", 1995, 3001, 3008, 2 },
+	{ "all four knobs, wrap", { 1000, 5000, 7, "1000-1010,2000-3000" }, 0,
+	  "4990-5000", 4999, 1011, 1018, 2 },
+	{ "exhaustion: busy and reserved", { 1000, 1010, 1, "1000-1005" }, 0,
+	  "1006-1010", 1000, EAGAIN_, 0, 1 },
+	{ "exhaustion from the middle", { 1000, 1010, 1, "1003-1005" }, 0,
+	  "1000-1002,1006-1010", 1007, EAGAIN_, 0, 3 },
+	{ "pid_max below max", { 0, 50000, 1, NULL }, 32768, "32767", 32767, 300,
+	  301, 2 },
+	{ "pid_max below max, cursor above both", { 0, 50000, 1, NULL }, 32768,
+	  NULL, 40000, 300, 301, 1 },
+	{ "pid_max below max: last PID wraps", { 0, 50000, 1, NULL }, 32768, NULL,
+	  32767, 32767, 300, 1 },
+	{ "min=0 wraps to 300, not 1", { 0, 0, 1, NULL }, 0, "300-400,32767",
+	  32767, 401, 402, 2 },
+	{ "max<300, min=0: wrap_lo is 1", { 0, 200, 1, NULL }, 0, NULL, 250, 1, 2,
+	  1 },
+	{ "max<300, min=0: busy top wraps to 1", { 0, 200, 1, NULL }, 0,
+	  "150-200", 150, 1, 2, 2 },
+	{ "max<300, min=0: last PID wraps cursor to 1", { 0, 200, 1, NULL }, 0,
+	  NULL, 200, 200, 1, 1 },
+	{ "pid_max < 300: wrap_lo is 1", { 0, 0, 1, "1-9" }, 200, "150-199", 150,
+	  10, 11, 2 },
+	{ "pid_max 0: nothing", { 0, 0, 1, NULL }, 0xffffffffu, NULL, 1, EAGAIN_,
+	  0, 0 },
+	{ "cursor UINT_MAX wraps", { 1000, 0, 1, NULL }, 0, NULL, 0xffffffffu,
+	  1000, 1001, 1 },
+	{ "PID_MAX_LIMIT pid_max, top PID", { 0, LIMIT, 1, NULL }, LIMIT, NULL,
+	  LIMIT - 1, (int)LIMIT - 1, 300, 1 },
+	{ "reserved up to PID_MAX_LIMIT", { 0, 0, 1, "1000-4194304" }, LIMIT,
+	  NULL, 2000, 300, 301, 1 },
+	{ "min beyond pid_max: empty window", { 40000, 0, 1, NULL }, 32768, NULL,
+	  100, EAGAIN_, 0, 0 },
+};
+
+static void test_decide(struct pidmap *m)
+{
+	const struct decide_case *c;
+	unsigned int i, pid_max, after;
+	int got;
+
+	for (i = 0; i < sizeof(decide_cases) / sizeof(decide_cases[0]); i++) {
+		c = &decide_cases[i];
+		pid_max = c->pid_max ? c->pid_max : DEF_PID_MAX;
+		if (pid_max == 0xffffffffu)
+			pid_max = 0;
+		set_policy(&c->k);
+		set_busy(m, c->busy);
+		m->calls = 0;
+		got = pidctl_next_pid(policy, c->cursor, pid_max,
+				      pidmap_first_free, m);
+		after = got > 0 ? pidctl_next_cursor(policy, (unsigned int)got,
+						     pid_max) : 0;
+		tap_ok(got == c->want && after == c->cursor_after &&
+		       (!c->calls || m->calls == c->calls),
+		       "%s: next %d cursor %u calls %lu (want %d %u %lu)",
+		       c->name, got, after, m->calls, c->want, c->cursor_after,
+		       c->calls);
+	}
+}
+
+static const struct allowed_case {
+	struct knobs k;
+	unsigned int pid_max, pid;
+	int want;
+} allowed_cases[] = {
+	{ { 0, 0, 1, NULL }, DEF_PID_MAX, 0, 0 },
+	{ { 0, 0, 1, NULL }, DEF_PID_MAX, 1, 1 },
+	{ { 0, 0, 1, NULL }, DEF_PID_MAX, 299, 1 },
+	{ { 0, 0, 1, NULL }, DEF_PID_MAX, 32767, 1 },
+	{ { 0, 0, 1, NULL }, DEF_PID_MAX, 32768, 0 },
+	{ { 0, 0, 1, NULL }, 0, 1, 0 },
+	{ { 100, 0, 1, NULL }, DEF_PID_MAX, 99, 0 },
+	{ { 100, 0, 1, NULL }, DEF_PID_MAX, 100, 1 },
+	{ { 0, 100, 1, NULL }, DEF_PID_MAX, 100, 1 },
+	{ { 0, 100, 1, NULL }, DEF_PID_MAX, 101, 0 },
+	{ { 0, 100000, 1, NULL }, DEF_PID_MAX, 32768, 0 },
+	{ { 0, 0, 1, "5,10-20" }, DEF_PID_MAX, 5, 0 },
+	{ { 0, 0, 1, "5,10-20" }, DEF_PID_MAX, 6, 1 },
+	{ { 0, 0, 1, "5,10-20" }, DEF_PID_MAX, 9, 1 },
+	{ { 0, 0, 1, "5,10-20" }, DEF_PID_MAX, 10, 0 },
+	{ { 0, 0, 1, "5,10-20" }, DEF_PID_MAX, 20, 0 },
+	{ { 0, 0, 1, "5,10-20" }, DEF_PID_MAX, 21, 1 },
+	{ { 0, 0, 1, NULL }, LIMIT, LIMIT - 1, 1 },
+	{ { 0, 0, 1, NULL }, LIMIT, LIMIT, 0 },
+	{ { 0, 0, 1, NULL }, 0xffffffffu, LIMIT, 1 },
+	{ { 0, 0, 1, NULL }, 0xffffffffu, LIMIT + 1, 0 },
+	{ { 0, 0, 1, NULL }, DEF_PID_MAX, 0xffffffffu, 0 },
+};
+
+static void test_allowed(void)
+{
+	const struct allowed_case *c;
+	unsigned int i;
+	int got;
+
+	for (i = 0; i < sizeof(allowed_cases) / sizeof(allowed_cases[0]); i++) {
+		c = &allowed_cases[i];
+		set_policy(&c->k);
+		got = pidctl_pid_allowed(policy, c->pid, c->pid_max);
+		tap_ok(!got == !c->want,
+		       "allowed(min %u max %u reserved \"%s\", pid_max %u, %u) == %d",
+		       c->k.min, c->k.max, c->k.reserved ? c->k.reserved : "",
+		       c->pid_max, c->pid, c->want);
+	}
+}
+
+static const struct validate_case {
+	const char *name;
+	struct knobs k;
+	unsigned int pid_max;
+	int want;
+} validate_cases[] = {
+	{ "stock", { 0, 0, 1, NULL }, DEF_PID_MAX, 0 },
+	{ "stock is valid whatever pid_max", { 0, 0, 1, NULL }, 0, 0 },
+	{ "min == max", { 500, 500, 1, NULL }, DEF_PID_MAX, 0 },
+	{ "min > max", { 501, 500, 1, NULL }, DEF_PID_MAX, EINVAL_ },
+	{ "min > max, max below pid_max", { 2000, 1000, 1, NULL }, 1500,
+	  EINVAL_ },
+	{ "stride 0", { 0, 0, 0, NULL }, DEF_PID_MAX, EINVAL_ },
+	{ "stride PID_MAX_LIMIT", { 0, 0, LIMIT, NULL }, DEF_PID_MAX, 0 },
+	{ "stride PID_MAX_LIMIT + 1", { 0, 0, LIMIT + 1, NULL }, DEF_PID_MAX,
+	  EINVAL_ },
+	{ "min PID_MAX_LIMIT + 1", { LIMIT + 1, 0, 1, NULL }, 0xffffffffu,
+	  EINVAL_ },
+	{ "max PID_MAX_LIMIT + 1", { 0, LIMIT + 1, 1, NULL }, DEF_PID_MAX,
+	  EINVAL_ },
+	{ "max PID_MAX_LIMIT", { 0, LIMIT, 1, NULL }, DEF_PID_MAX, 0 },
+	{ "min at pid_max", { 32768, 0, 1, NULL }, DEF_PID_MAX, EINVAL_ },
+	{ "min at pid_max - 1", { 32767, 0, 1, NULL }, DEF_PID_MAX, 0 },
+	{ "window fully reserved", { 1000, 2000, 1, "900-2100" }, DEF_PID_MAX,
+	  EINVAL_ },
+	{ "window fully reserved by pieces", { 1000, 2000, 1, "1000-1500,1501-2000" },
+	  DEF_PID_MAX, EINVAL_ },
+	{ "window with one free PID", { 1000, 2000, 1, "1000-1499,1501-2000" },
+	  DEF_PID_MAX, 0 },
+	{ "300..hi reserved, 1..299 free", { 0, 0, 1, "300-40000" }, DEF_PID_MAX,
+	  EINVAL_ },
+	{ "max < 300, wrap_lo 1, one PID free", { 0, 200, 1, "1-199" },
+	  DEF_PID_MAX, 0 },
+	{ "max < 300, all reserved", { 0, 200, 1, "1-200" }, DEF_PID_MAX, EINVAL_ },
+	{ "reserved only, stock window", { 0, 0, 1, "1-32766" }, DEF_PID_MAX, 0 },
+	{ "pid_max 1: empty window", { 0, 0, 2, NULL }, 1, EINVAL_ },
+	{ "pid_max 2: PID 1", { 0, 0, 2, NULL }, 2, 0 },
+};
+
+static void test_validate(void)
+{
+	const struct validate_case *c;
+	unsigned int i, pid_max;
+	int got;
+
+	for (i = 0; i < sizeof(validate_cases) / sizeof(validate_cases[0]);
+	     i++) {
+		c = &validate_cases[i];
+		pid_max = c->pid_max == 0xffffffffu ? LIMIT : c->pid_max;
+		set_policy(&c->k);
+		got = pidctl_policy_validate(policy, pid_max);
+		tap_ok(got == c->want, "validate %s: %d (want %d)", c->name, got,
+		       c->want);
+	}
+
+	/* Hand-made ranges the parser would never produce. */
+	set_policy(&(struct knobs){ 0, 0, 1, "10-20,30-40" });
+	policy->ranges[1].lo = 21;
+	tap_ok(pidctl_policy_validate(policy, DEF_PID_MAX) == EINVAL_,
+	       "validate rejects adjacent (unmerged) ranges");
+	policy->ranges[1].lo = 15;
+	tap_ok(pidctl_policy_validate(policy, DEF_PID_MAX) == EINVAL_,
+	       "validate rejects overlapping ranges");
+	policy->ranges[0] = (struct pidctl_range){ 50, 60 };
+	tap_ok(pidctl_policy_validate(policy, DEF_PID_MAX) == EINVAL_,
+	       "validate rejects unsorted ranges");
+	policy->ranges[0] = (struct pidctl_range){ 0, 5 };
+	policy->ranges[1] = (struct pidctl_range){ 30, 40 };
+	tap_ok(pidctl_policy_validate(policy, DEF_PID_MAX) == EINVAL_,
+	       "validate rejects a range starting at 0");
+	policy->ranges[0] = (struct pidctl_range){ 9, 5 };
+	tap_ok(pidctl_policy_validate(policy, DEF_PID_MAX) == EINVAL_,
+	       "validate rejects a reversed range");
+	policy->ranges[0] = (struct pidctl_range){ 1, 5 };
+	policy->ranges[1] = (struct pidctl_range){ 30, LIMIT + 1 };
+	tap_ok(pidctl_policy_validate(policy, DEF_PID_MAX) == EINVAL_,
+	       "validate rejects a range above PID_MAX_LIMIT");
+}
+
+static void test_active(void)
+{
+	static const struct {
+		struct knobs k;
+		int want;
+	} cases[] = {
+		{ { 0, 0, 1, NULL }, 0 },
+		{ { 1, 0, 1, NULL }, 1 },
+		{ { 0, 1, 1, NULL }, 1 },
+		{ { 0, 0, 2, NULL }, 1 },
+		{ { 0, 0, 1, "5" }, 1 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		set_policy(&cases[i].k);
+		tap_ok(!pidctl_policy_active(policy) == !cases[i].want,
+		       "active(min %u max %u stride %u reserved \"%s\") == %d",
+		       cases[i].k.min, cases[i].k.max, cases[i].k.stride,
+		       cases[i].k.reserved ? cases[i].k.reserved : "",
+		       cases[i].want);
+	}
+}
+
+int main(void)
+{
+	struct pidmap m;
+
+	if (pidmap_init(&m, LIMIT + 2))
+		return 2;
+	test_decide(&m);
+	test_allowed();
+	test_validate();
+	test_active();
+	pidmap_free(&m);
+	free(policy);
+	return tap_exit_status();
+}
