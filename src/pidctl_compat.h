@@ -33,11 +33,11 @@
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 #define PIDCTL_SYSCTL_SENTINEL
-#define pidctl_register_sysctl(path, table) \
-	register_sysctl_sz(path, table, ARRAY_SIZE(table))
+#define pidctl_register_sysctl(path, table, size) \
+	register_sysctl_sz(path, table, size)
 #else
 #define PIDCTL_SYSCTL_SENTINEL {}
-#define pidctl_register_sysctl(path, table) register_sysctl(path, table)
+#define pidctl_register_sysctl(path, table, size) register_sysctl(path, table)
 #endif
 
 /*

@@ -219,7 +219,8 @@ static struct ctl_table_header *pidctl_sysctl_header;
 int pidctl_sysctl_init(void)
 {
 	pidctl_sysctl_header = pidctl_register_sysctl("kernel/pidctl",
-						      pidctl_table);
+						      pidctl_table,
+						      ARRAY_SIZE(pidctl_table));
 	return pidctl_sysctl_header ? 0 : -ENOMEM;
 }
 
