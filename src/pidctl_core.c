@@ -298,20 +298,25 @@ static struct pidctl_window pidctl_window(const struct pidctl_policy *p,
 	return w;
 }
 
-/* Index of the first range whose hi is >= @pid, or nr_ranges. */
+/*
+ * Index of the first range whose hi is >= @pid, or nr_ranges.  The loop
+ * has no data-dependent branch (the compiler emits a conditional move), so
+ * random cursors cost no mispredictions: log2(R) + 1 loads.
+ */
 static unsigned int pidctl_range_at(const struct pidctl_policy *p,
 				    unsigned int pid)
 {
-	unsigned int lo = 0, hi = p->nr_ranges, mid;
+	const struct pidctl_range *base = p->ranges;
+	unsigned int n = p->nr_ranges, half;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (p->ranges[mid].hi < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (!n)
+		return 0;
+	while (n > 1) {
+		half = n / 2;
+		base = base[half].hi < pid ? base + half : base;
+		n -= half;
 	}
-	return lo;
+	return (unsigned int)(base - p->ranges) + (base->hi < pid);
 }
 
 /*
