@@ -41,24 +41,30 @@ struct pidctl_policy {
 
 /*
  * Parse an unsigned decimal number: optional surrounding blanks (space,
- * tab, newline), digits only, no sign, no base prefix, no overflow past
- * @limit.  Returns 0 or -PIDCTL_EINVAL.
+ * tab, newline), digits only, no sign, no base prefix, no leading zero
+ * ("010" could be meant as octal; "0" itself is fine), no overflow past
+ * @limit.  Any other byte, NUL included, is an error.  Returns 0 or
+ * -PIDCTL_EINVAL; *@out is written only on success.
  */
 int pidctl_parse_uint(const char *buf, unsigned long len, unsigned int limit,
 		      unsigned int *out);
 
 /*
  * Upper bound of the number of ranges in a list, for sizing the output
- * array before pidctl_parse_ranges(): commas + 1.
+ * array before pidctl_parse_ranges(): commas + 1 (so 1 for an empty text).
+ * With this as @cap, pidctl_parse_ranges() never returns -PIDCTL_E2BIG.
  */
 unsigned int pidctl_count_ranges(const char *buf, unsigned long len);
 
 /*
- * Parse "a-b,c,d-e" (blanks allowed around items, an optional trailing
- * newline, an empty or blank string means no ranges) into @out, then
- * sort and merge it into canonical form.  Each bound must be within
- * 1..PIDCTL_PID_MAX_LIMIT and a <= b.  Returns 0, -PIDCTL_EINVAL for a
- * malformed list, or -PIDCTL_E2BIG when more than @cap items are given.
+ * Parse "a-b,c,d-e" (blanks as above allowed around items, commas and '-',
+ * so a trailing newline is fine; an empty or blank string means no ranges)
+ * into @out, then sort and merge it into canonical form.  Numbers follow
+ * pidctl_parse_uint(); each bound must be within 1..PIDCTL_PID_MAX_LIMIT
+ * and a <= b; empty items (",,", a leading or trailing comma) are errors.
+ * Returns 0, -PIDCTL_EINVAL for a malformed list, or -PIDCTL_E2BIG when a
+ * well-formed list has more than @cap items (counted before merging).
+ * *@nr is 0 on error.
  */
 int pidctl_parse_ranges(const char *buf, unsigned long len,
 			struct pidctl_range *out, unsigned int cap,
@@ -117,8 +123,8 @@ int pidctl_next_pid(const struct pidctl_policy *p, unsigned int cursor,
 		    void *ctx);
 
 /*
- * Where the search starts after @pid was handed out: pid + stride, or the
- * window's floor once that passes the ceiling.
+ * Where the search starts after @pid was handed out: pid + stride, or
+ * wrap_lo once that passes hi (an invalid stride of 0 moves like 1).
  */
 unsigned int pidctl_next_cursor(const struct pidctl_policy *p,
 				unsigned int pid, unsigned int pid_max);
