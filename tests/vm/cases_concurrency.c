@@ -48,21 +48,6 @@ static void store(int *v, int x)
 	__atomic_store_n(v, x, __ATOMIC_SEQ_CST);
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void note_pid(struct storm *s, struct wstat *w, int pid)
 {
 	int i;

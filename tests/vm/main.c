@@ -95,14 +95,6 @@ void park_cursor(void)
 	set_last_pid(scratch_last_pid());
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Put things back as the runner found them, whatever a case left. */
 static void restore_system(void)
 {

@@ -121,6 +121,21 @@ int run_seq(int last, int n, const char *kinds, int *got)
 	return 0;
 }
 
+double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 const char *ints_str(const int *v, int n)
 {
 	static char buf[2][1024];

@@ -46,6 +46,10 @@ int expect_seq(const char *what, const struct pol *p, int last, int n,
 int policy_apply(struct pol *p, unsigned int min, unsigned int max,
 		 unsigned int stride, const char *reserved);
 
+/* CLOCK_MONOTONIC in seconds, and a plain sleep. */
+double now(void);
+void sleep_ms(long ms);
+
 /* Format up to @n ints as "a b c" into a static buffer. */
 const char *ints_str(const int *v, int n);
 
