@@ -41,5 +41,6 @@ void case_module_params(void);		/* 15 */
 void case_rmmod_storm(void);		/* 16 */
 void case_ns_last_pid(void);		/* 17 */
 void case_pid_max(void);		/* 18 */
+void case_pidns_pid_max(void);		/* 19 */
 
 #endif

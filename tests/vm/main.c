@@ -73,6 +73,8 @@ static const struct tcase cases[] = {
 	  case_ns_last_pid, NEED_ROOT | NEED_MODULE, 60 },
 	{ "pid_max lower than max: the lower one wins",
 	  case_pid_max, NEED_ROOT | NEED_MODULE, 60 },
+	{ "6.14+: a namespace's own pid_max and pidctl's window both hold",
+	  case_pidns_pid_max, NEED_ROOT | NEED_MODULE, 90 },
 };
 
 #define NR_CASES ((int)(sizeof(cases) / sizeof(cases[0])))
