@@ -58,9 +58,17 @@ void case_load_defaults(void)
 	check_values(defaults, "defaults");
 
 	pol_init(&p, 0, 0, 1, NULL);
+	/*
+	 * The model holds stock semantics (the next free PID after the
+	 * cursor); on top, the sequence must climb from 10001.  Exact values
+	 * are not asserted here: a kernel thread started meanwhile may hold
+	 * one of them, and the model then expects it skipped, as stock does.
+	 */
 	if (expect_seq("defaults: sequential", &p, 10000, 6, "fftfft", got))
 		for (i = 0; i < 6; i++)
-			CHECK_EQ(got[i], 10001 + i, "sequential as stock");
+			CHECK(got[i] > (i ? got[i - 1] : 10000) && got[i] < 10100,
+			      "sequential as stock: got %d after %d", got[i],
+			      i ? got[i - 1] : 10000);
 	if (expect_seq("defaults: top of pid_max", &p, pid_max - 3, 3, NULL,
 		       got)) {
 		CHECK_EQ(got[0], pid_max - 2, "below pid_max");
