@@ -5,8 +5,10 @@
 # it needs), `make demo` boots a VM and shows the knobs at work.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-# The Debian kernel lines the VM suite runs on.
-VM_LINES ?= bookworm bookworm-backports
+# The Debian kernel lines the VM suite runs on (see tests/matrix-lines).
+VM_LINES ?= $(shell grep -v '^\#' tests/matrix-lines)
+# Lines whose kbuild runs on this host: lint builds against these.
+LINT_LINES ?= bookworm bookworm-backports
 RESULTS ?= build/results
 export PIDCTL_RESULTS := $(abspath $(RESULTS))
 
@@ -29,16 +31,20 @@ clean:
 	rm -rf build
 
 deps:
-	$(DEPS) build lint unit vm
+	$(DEPS) build lint unit vm packages
 
 lint: deps
-	tests/lint/run $(VM_LINES)
+	tests/lint/run $(LINT_LINES)
 
 unit: deps
 	$(MAKE) -C tests/unit check
 
 vm: deps
 	set -e; for line in $(VM_LINES); do tests/vm/run-suite $$line; done
+
+# The full VM suite on every kernel line, with a kernel x result table.
+matrix: deps
+	tests/matrix $(VM_LINES)
 
 demo:
 	$(DEPS) build vm
@@ -48,9 +54,14 @@ demo:
 # closing "N passed, N failed, N skipped" line and fails on any failure.
 check: deps
 	rm -rf $(RESULTS)
-	$(TAP_RUN) lint tests/lint/run $(VM_LINES)
+	$(TAP_RUN) lint tests/lint/run $(LINT_LINES)
 	$(TAP_RUN) unit $(MAKE) -s -C tests/unit check
-	for line in $(VM_LINES); do $(TAP_RUN) vm-$$line tests/vm/run-suite $$line; done
+	$(TAP_RUN) core-bench-smoke $(MAKE) -s -C tests/bench/core smoke
+	-tests/matrix $(VM_LINES)
+	$(TAP_RUN) packaging tests/packaging/run
+	tests/matrix --report $(VM_LINES) || true
 	tests/lib/tap-summary
 
-.PHONY: all module install clean deps lint unit vm demo check
+.PHONY: all module install clean deps lint unit vm matrix demo check
+
+include tests/packaging/Makefile.inc
