@@ -22,7 +22,7 @@ extern struct mutex pidctl_config_lock;
 
 /* True while every alloc_pid() must go through pidctl_alloc_lock. */
 bool pidctl_serializing(void);
-/* The policy in force; caller holds pidctl_alloc_lock or pidctl_config_lock. */
+/* The policy in force; caller is in a pidctl_srcu section or holds pidctl_config_lock. */
 const struct pidctl_policy *pidctl_policy_get(void);
 struct pidctl_policy *pidctl_policy_alloc(unsigned int nr_ranges);
 struct pidctl_policy *pidctl_policy_clone(const struct pidctl_policy *p,

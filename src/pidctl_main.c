@@ -30,11 +30,15 @@ MODULE_PARM_DESC(reserved, "PIDs never handed out, e.g. 1000-1999,4242 (default:
 
 static int pidctl_initial_policy(void)
 {
-	struct pidctl_policy *p;
+	struct pidctl_policy *p, *none;
 	int ret;
 
-	p = pidctl_policy_with_ranges(pidctl_policy_get(), pidctl_param_reserved,
+	none = pidctl_policy_alloc(0);
+	if (!none)
+		return -ENOMEM;
+	p = pidctl_policy_with_ranges(none, pidctl_param_reserved,
 				      strlen(pidctl_param_reserved), &ret);
+	pidctl_policy_free(none);
 	if (!p) {
 		pr_err("invalid reserved=%s\n", pidctl_param_reserved);
 		return ret;
@@ -42,7 +46,6 @@ static int pidctl_initial_policy(void)
 	p->min = pidctl_param_min;
 	p->max = pidctl_param_max;
 	p->stride = pidctl_param_stride;
-
 	mutex_lock(&pidctl_config_lock);
 	ret = pidctl_policy_publish(p);
 	mutex_unlock(&pidctl_config_lock);
