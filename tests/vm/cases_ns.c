@@ -27,36 +27,6 @@ static __attribute__((noreturn)) void die(int code)
 	_exit(code);
 }
 
-/* NSpid of the caller, as seen from /proc (the initial namespace). */
-static int read_nspid(int *outer, int *inner)
-{
-	char buf[4096], *line, *end;
-	ssize_t n;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-
-	*outer = *inner = -1;
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	line = strstr(buf, "\nNSpid:");
-	if (!line)
-		return -1;
-	line += 7;
-	*outer = (int)strtol(line, &end, 10);
-	*inner = *outer;
-	while (*end == ' ' || *end == '\t') {
-		line = end;
-		*inner = (int)strtol(line, &end, 10);
-		if (end == line)
-			break;
-	}
-	return 0;
-}
-
 struct nsres {
 	int child_getpid, child_host, child_inner;
 	int gc_ret, gc_getpid, gc_host, gc_inner, gc_status;

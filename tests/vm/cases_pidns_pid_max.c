@@ -46,24 +46,6 @@ static int write_file(const char *path, const char *val)
 	return rc;
 }
 
-/* Host PID of the caller: the first NSpid field. */
-static int host_pid(void)
-{
-	char buf[4096], *line;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	line = strstr(buf, "\nNSpid:");
-	return line ? atoi(line + 7) : -1;
-}
-
 /* PID 1 of the new namespace: lower its pid_max, then fork past it. */
 static int ns_init(void)
 {
@@ -80,7 +62,9 @@ static int ns_init(void)
 		if (c < 0)
 			return NS_FORK;
 		if (c == 0) {
-			h = host_pid();
+			int inner;
+
+			read_nspid(&h, &inner);
 			_exit(h >= WIN_MIN && h <= WIN_MAX ? 0 : 1);
 		}
 		if (waitpid(c, &st, 0) != c || !WIFEXITED(st))

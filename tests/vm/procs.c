@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -183,4 +185,34 @@ int policy_apply(struct pol *p, unsigned int min, unsigned int max,
 	pol_init(p, min, max, stride, reserved);
 	return CHECK(knobs_set(min, max, stride, reserved) == 0,
 		     "setting policy %s", pol_str(p));
+}
+
+/* NSpid of the caller, as seen from /proc (the initial namespace). */
+int read_nspid(int *outer, int *inner)
+{
+	char buf[4096], *line, *end;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	*outer = *inner = -1;
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	line = strstr(buf, "\nNSpid:");
+	if (!line)
+		return -1;
+	line += 7;
+	*outer = (int)strtol(line, &end, 10);
+	*inner = *outer;
+	while (*end == ' ' || *end == '\t') {
+		line = end;
+		*inner = (int)strtol(line, &end, 10);
+		if (end == line)
+			break;
+	}
+	return 0;
 }

@@ -53,4 +53,7 @@ void sleep_ms(long ms);
 /* Format up to @n ints as "a b c" into a static buffer. */
 const char *ints_str(const int *v, int n);
 
+/* NSpid of the caller: its host PID and its PID in its own namespace. */
+int read_nspid(int *outer, int *inner);
+
 #endif
