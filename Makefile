@@ -50,6 +50,11 @@ demo:
 	$(DEPS) build vm
 	tests/vm/demo
 
+# What pidctl costs on the fork path, in one VM boot; writes
+# docs/performance.md's tables to build/bench and redraws the plot.
+bench:
+	tests/bench/run
+
 # Every suite prints TAP; tap-run keeps it and tap-summary prints the
 # closing "N passed, N failed, N skipped" line and fails on any failure.
 check: deps
@@ -59,9 +64,10 @@ check: deps
 	$(TAP_RUN) core-bench-smoke $(MAKE) -s -C tests/bench/core smoke
 	-tests/matrix $(VM_LINES)
 	$(TAP_RUN) packaging tests/packaging/run
+	$(TAP_RUN) bench-smoke tests/bench/smoke
 	tests/matrix --report $(VM_LINES) || true
 	tests/lib/tap-summary
 
-.PHONY: all module install clean deps lint unit vm matrix demo check
+.PHONY: all module install clean deps lint unit vm matrix demo bench check
 
 include tests/packaging/Makefile.inc
