@@ -11,6 +11,7 @@
 #include <linux/err.h>
 #include <linux/ftrace.h>
 #include <linux/idr.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -50,11 +51,18 @@ static struct pidctl_hook pidctl_hooks[] = {
  * What the last failed search knew: the window was full while the initial
  * namespace held this many PIDs.  Every allocation passes through the
  * serialised wrapper, which clears this, so until some PID is freed
- * (pid_allocated drops) a new search would fail again.  0: nothing known.
+ * (pid_allocated drops) a new search would fail again, and fork storms
+ * against a full window do not walk it each time.  free_pid() drops the
+ * count just before it removes the IDR entry, so a search running across
+ * that instant can record the lower count and still have seen the PID busy:
+ * the record therefore also expires after PIDCTL_FULL_TTL, which bounds how
+ * long such a freed PID can go unused.  0: nothing known.
  * Protected by pidctl_alloc_lock.
  */
+#define PIDCTL_FULL_TTL (HZ / 50 ? HZ / 50 : 1)
 static unsigned int pidctl_full_at;
 static int pidctl_full_pid_max;
+static unsigned long pidctl_full_until;
 
 void pidctl_hook_policy_changed(void)
 {
@@ -65,7 +73,8 @@ void pidctl_hook_policy_changed(void)
 static bool pidctl_known_full(unsigned int allocated, int pid_max)
 {
 	return pidctl_full_at && allocated >= pidctl_full_at &&
-	       pid_max == pidctl_full_pid_max;
+	       pid_max == pidctl_full_pid_max &&
+	       time_before(jiffies, pidctl_full_until);
 }
 
 /*
@@ -131,6 +140,7 @@ static struct pid *pidctl_alloc_steered(struct pid_namespace *ns,
 	if (next < 0) {
 		pidctl_full_at = allocated ? allocated : 1;
 		pidctl_full_pid_max = pid_max;
+		pidctl_full_until = jiffies + PIDCTL_FULL_TTL;
 		pr_warn_ratelimited("no PID allowed by the policy is free; fork fails with EAGAIN\n");
 		return ERR_PTR(-EAGAIN);
 	}
