@@ -2,7 +2,8 @@
 /*
  * Every difference between the kernel versions pidctl supports lives here,
  * behind feature macros, so that the rest of the glue reads as if written
- * for one kernel.  Supported: 5.10 and later, x86_64.
+ * for one kernel.  Written for 5.10 and later, x86_64; tested on the series
+ * in tests/matrix-lines.
  */
 #ifndef PIDCTL_COMPAT_H
 #define PIDCTL_COMPAT_H
