@@ -28,17 +28,16 @@ static char *pidctl_param_reserved = "";
 module_param_named(reserved, pidctl_param_reserved, charp, 0);
 MODULE_PARM_DESC(reserved, "PIDs never handed out, e.g. 1000-1999,4242 (default: empty)");
 
+/* The base the parameters are applied to: every knob at its default. */
+static const struct pidctl_policy pidctl_defaults = { .stride = 1 };
+
 static int pidctl_initial_policy(void)
 {
-	struct pidctl_policy *p, *none;
+	struct pidctl_policy *p;
 	int ret;
 
-	none = pidctl_policy_alloc(0);
-	if (!none)
-		return -ENOMEM;
-	p = pidctl_policy_with_ranges(none, pidctl_param_reserved,
+	p = pidctl_policy_with_ranges(&pidctl_defaults, pidctl_param_reserved,
 				      strlen(pidctl_param_reserved), &ret);
-	pidctl_policy_free(none);
 	if (!p) {
 		pr_err("invalid reserved=%s\n", pidctl_param_reserved);
 		return ret;

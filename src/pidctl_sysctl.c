@@ -41,6 +41,12 @@ static unsigned int *pidctl_knob_field(struct pidctl_policy *p,
 	return (unsigned int *)((char *)p + knob->offset);
 }
 
+static unsigned int pidctl_knob_value(const struct pidctl_policy *p,
+				      const struct pidctl_uint_knob *knob)
+{
+	return *(const unsigned int *)((const char *)p + knob->offset);
+}
+
 /* Hand out @text (of @len bytes) from offset *ppos, as proc_dostring does. */
 static void pidctl_read_text(const char *text, size_t len, void *buffer,
 			     size_t *lenp, loff_t *ppos)
@@ -84,8 +90,7 @@ static int pidctl_uint_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
 
 	if (!write) {
 		mutex_lock(&pidctl_config_lock);
-		val = *pidctl_knob_field((struct pidctl_policy *)pidctl_policy_get(),
-					 knob);
+		val = pidctl_knob_value(pidctl_policy_get(), knob);
 		mutex_unlock(&pidctl_config_lock);
 		pidctl_read_text(text, scnprintf(text, sizeof(text), "%u\n", val),
 				 buffer, lenp, ppos);
