@@ -87,14 +87,27 @@ const char *pol_str(const struct pol *p)
 	return buf;
 }
 
+/* First PID model_seq() skipped because a task outside the test held it. */
+static int foreign_pid = -1;
+
+int model_foreign_pid(void)
+{
+	return foreign_pid;
+}
+
 static int scan(const struct pol *p, unsigned int from, unsigned int to,
 		unsigned int pid_max)
 {
 	unsigned int pid;
 
-	for (pid = from; pid <= to; pid++)
-		if (pol_allowed(p, pid, pid_max) && !pid_in_use((int)pid))
+	for (pid = from; pid <= to; pid++) {
+		if (!pol_allowed(p, pid, pid_max))
+			continue;
+		if (!pid_in_use((int)pid))
 			return (int)pid;
+		if (foreign_pid < 0 && !pid_is_ours((int)pid))
+			foreign_pid = (int)pid;
+	}
 	return -1;
 }
 
@@ -141,6 +154,7 @@ int model_seq(const struct pol *p, int last, int n, int *out)
 	unsigned int cursor = (unsigned int)last + 1;
 	int i, pid;
 
+	foreign_pid = -1;
 	for (i = 0; i < n; i++) {
 		pid = model_next(p, cursor, pid_max);
 		if (pid < 0)

@@ -40,5 +40,10 @@ unsigned int model_next_cursor(const struct pol *p, unsigned int pid,
  * out of PIDs.
  */
 int model_seq(const struct pol *p, int last, int n, int *out);
+/*
+ * The first PID the last model_seq() skipped because a task outside the
+ * test (see pid_is_ours()) held it, or -1.
+ */
+int model_foreign_pid(void);
 
 #endif

@@ -25,6 +25,42 @@ int pid_in_use(int pid)
 	return access(path, F_OK) == 0;
 }
 
+/* The value of "@key:\t<int>" in /proc/@pid/status, or -1. */
+static int status_field(int pid, const char *key)
+{
+	char path[48], line[256];
+	size_t len = strlen(key);
+	int val = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len) && line[len] == ':') {
+			val = atoi(line + len + 1);
+			break;
+		}
+	fclose(f);
+	return val;
+}
+
+int pid_is_ours(int pid)
+{
+	int self = getpid(), depth;
+
+	if (status_field(pid, "Tgid") == self)
+		return 1;
+	/* a child, or a child's child (a held task in a new namespace) */
+	for (depth = 0; depth < 8 && pid > 1; depth++) {
+		pid = status_field(pid, "PPid");
+		if (pid == self)
+			return 1;
+	}
+	return 0;
+}
+
 void wait_pid_gone(int pid)
 {
 	struct timespec ts = { 0, 1000 * 1000 };
@@ -170,8 +206,19 @@ int expect_seq(const char *what, const struct pol *p, int last, int n,
 		if (rc)
 			return CHECK(0, "%s: creating a task failed: %s (got so far: %s)",
 				     what, strerror(-rc), ints_str(got, n));
-		if (!memcmp(want, got, sizeof(int) * (size_t)n))
-			return 1;
+		if (!memcmp(want, got, sizeof(int) * (size_t)n)) {
+			if (model_foreign_pid() < 0)
+				return 1;
+			/*
+			 * The model skipped a PID that a task outside this
+			 * test (a kernel thread, as a rule) holds; the
+			 * hand-pinned values the caller checks next assume
+			 * it free.
+			 */
+			diag("%s: matches the model; PID %d is held outside the test, so the hand-pinned values do not apply",
+			     what, model_foreign_pid());
+			return 0;
+		}
 		diag("%s: attempt %d: got  %s", what, attempt, ints_str(got, n));
 		diag("%s: attempt %d: want %s (%s, ns_last_pid=%d)", what,
 		     attempt, ints_str(want, n), pol_str(p), last);

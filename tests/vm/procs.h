@@ -14,6 +14,8 @@ struct pol;
 
 /* Whether a task (process or thread) holds @pid in the initial namespace. */
 int pid_in_use(int pid);
+/* Whether @pid is this process, one of its threads, or a descendant. */
+int pid_is_ours(int pid);
 /* Wait (bounded) until @pid is no longer in use. */
 void wait_pid_gone(int pid);
 
@@ -37,7 +39,9 @@ int run_seq(int last, int n, const char *kinds, int *got);
 /*
  * run_seq() compared with model_seq() for @p; a mismatch is retried twice
  * (a kernel thread may take a PID in between) before it counts as a
- * failure.  Returns 1 when the last attempt matched.
+ * failure.  Returns 1 when the last attempt matched and no task outside
+ * the test held a PID the model had to skip, that is, when the caller's
+ * hand-pinned values apply; 0 otherwise (a mismatch is also a CHECK).
  */
 int expect_seq(const char *what, const struct pol *p, int last, int n,
 	       const char *kinds, int *got);
