@@ -46,6 +46,14 @@ int run_seq(int last, int n, const char *kinds, int *got);
 int expect_seq(const char *what, const struct pol *p, int last, int n,
 	       const char *kinds, int *got);
 
+/*
+ * CHECK_EQ(@got, @want), except that a higher PID is no failure when a task
+ * outside the test (a kernel thread started meanwhile) holds one from @want
+ * up to it.
+ * Returns 1 when @got is @want.
+ */
+int expect_pid(int got, int want, const char *what);
+
 /* pol_init() + knobs_set() with a CHECK; returns 1 on success. */
 int policy_apply(struct pol *p, unsigned int min, unsigned int max,
 		 unsigned int stride, const char *reserved);
