@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysctl.h>
@@ -47,6 +48,50 @@ static unsigned int pidctl_knob_value(const struct pidctl_policy *p,
 	return *(const unsigned int *)((const char *)p + knob->offset);
 }
 
+/*
+ * A list longer than a stdio buffer can reach us in pieces: bash's echo
+ * writes 1 KiB blocks to /proc.  Applying it piecewise would publish half
+ * a policy, so a piece at a later offset is refused (EINVAL).  Then the
+ * first piece, a valid list on its own, must not stay in force: the policy
+ * it replaced is kept here until the next write, and the continuation of
+ * that same write puts it back.  A first piece ending in a newline ends
+ * its value, so nothing is kept for it.  Under pidctl_config_lock.
+ */
+static struct {
+	struct pidctl_policy *before;	/* in force before the first piece */
+	pid_t tgid;			/* the writer */
+	loff_t end;			/* where its continuation would start */
+} pidctl_split;
+
+static void pidctl_split_forget(void)
+{
+	pidctl_policy_free(pidctl_split.before);
+	pidctl_split.before = NULL;
+}
+
+/* A later piece of a reserved write: refused; undo its first piece. */
+static int pidctl_reserved_continuation(loff_t pos)
+{
+	int ret;
+
+	mutex_lock(&pidctl_config_lock);
+	if (pidctl_split.before && pidctl_split.end == pos &&
+	    pidctl_split.tgid == task_tgid_nr(current)) {
+		ret = pidctl_policy_publish(pidctl_split.before);
+		pidctl_split.before = NULL;
+		if (ret)
+			pr_warn_ratelimited("reserved: a list split over several write() calls is refused, and the one before it could not be restored (%d)\n",
+					    ret);
+		else
+			pr_warn_ratelimited("reserved: a list split over several write() calls is refused; the list before it is back. Write it in one write(), as sysctl -w does\n");
+	} else {
+		pr_warn_ratelimited("reserved: a write at offset %lld is refused; write the whole list in one write()\n",
+				    (long long)pos);
+	}
+	mutex_unlock(&pidctl_config_lock);
+	return -EINVAL;
+}
+
 /* Hand out @text (of @len bytes) from offset *ppos, as proc_dostring does. */
 static void pidctl_read_text(const char *text, size_t len, void *buffer,
 			     size_t *lenp, loff_t *ppos)
@@ -67,7 +112,8 @@ static void pidctl_read_text(const char *text, size_t len, void *buffer,
  * Writes must be global root: the file mode alone would let root in a user
  * namespace that maps to global uid 0 through, so ask for the capability in
  * the initial user namespace too.  A value must come in one write() from
- * offset 0: applying a list piecewise would publish half a policy.
+ * offset 0: applying a list piecewise would publish half a policy (see
+ * pidctl_split for how a split list is undone).
  */
 static int pidctl_write_allowed(loff_t *ppos)
 {
@@ -110,6 +156,8 @@ static int pidctl_uint_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
 	if (next) {
 		*pidctl_knob_field(next, knob) = val;
 		ret = pidctl_policy_publish(next);
+		if (!ret)
+			pidctl_split_forget();
 	} else {
 		ret = -ENOMEM;
 	}
@@ -172,20 +220,34 @@ static int pidctl_reserved_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *tabl
 				   int write, void *buffer, size_t *lenp,
 				   loff_t *ppos)
 {
-	struct pidctl_policy *next;
+	const struct pidctl_policy *before;
+	struct pidctl_policy *next, *keep;
 	int ret;
 
 	if (!write)
 		return pidctl_reserved_read(buffer, lenp, ppos);
 
-	ret = pidctl_write_allowed(ppos);
-	if (ret)
-		return ret;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (*ppos)
+		return pidctl_reserved_continuation(*ppos);
 	mutex_lock(&pidctl_config_lock);
-	next = pidctl_policy_with_ranges(pidctl_policy_get(), buffer, *lenp,
-					 &ret);
-	if (next)
+	before = pidctl_policy_get();
+	next = pidctl_policy_with_ranges(before, buffer, *lenp, &ret);
+	if (next) {
+		/* without it, a split list's first piece would stay in force */
+		keep = !*lenp || ((char *)buffer)[*lenp - 1] == '\n' ? NULL :
+			pidctl_policy_clone(before, before->nr_ranges);
 		ret = pidctl_policy_publish(next);
+		if (!ret) {
+			pidctl_split_forget();
+			pidctl_split.before = keep;
+			pidctl_split.tgid = task_tgid_nr(current);
+			pidctl_split.end = *lenp;
+		} else {
+			pidctl_policy_free(keep);
+		}
+	}
 	mutex_unlock(&pidctl_config_lock);
 	if (!ret)
 		*ppos += *lenp;
@@ -232,4 +294,5 @@ int pidctl_sysctl_init(void)
 void pidctl_sysctl_exit(void)
 {
 	unregister_sysctl_table(pidctl_sysctl_header);
+	pidctl_split_forget();
 }

@@ -96,6 +96,68 @@ static int write_reads_back(const char *knob, const char *val,
 		     knob, val, buf, rc, want);
 }
 
+/*
+ * Write @a then @b to @knob through one open file, as a stdio or bash echo
+ * writer does with a value longer than its buffer.  Returns the second
+ * write's -errno (0: accepted); a failed first write is a CHECK failure.
+ */
+static int split_write(const char *knob, const char *a, const char *b)
+{
+	int fd = open(knob_path(knob), O_WRONLY | O_CLOEXEC), rc = 0;
+
+	if (!CHECK(fd >= 0, "open %s: %s", knob, strerror(errno)))
+		return -EBADF;
+	if (!CHECK(write(fd, a, strlen(a)) == (ssize_t)strlen(a),
+		   "first piece \"%.30s...\": %s", a, strerror(errno)))
+		rc = -EIO;
+	else if (write(fd, b, strlen(b)) != (ssize_t)strlen(b))
+		rc = errno ? -errno : -EIO;
+	close(fd);
+	return rc;
+}
+
+/*
+ * A list in two write() calls: the second is refused, and the first piece,
+ * though a valid list, does not stay in force, unless it ended in a
+ * newline and so was a whole value.
+ */
+static void check_split_writes(void)
+{
+	char v[4096], rest[4096], base[4][128], *list;
+	size_t len = 0, i;
+	int rc;
+
+	read_all(base);
+	rc = split_write("reserved", "7000-7099,80", "00-8099\n");
+	CHECK(rc == -EINVAL, "split list: second piece %s, want EINVAL",
+	      rc ? strerror(-rc) : "accepted");
+	check_unchanged(base, "split list \"7000-7099,80\" + \"00-8099\"");
+
+	/* bash's echo: the first 1024 bytes, then the rest with the newline */
+	list = malloc(4096);
+	if (!CHECK(list != NULL, "malloc"))
+		return;
+	for (i = 0; len < 2000; i++)
+		len += (size_t)sprintf(list + len, "%s%zu", i ? "," : "",
+				       20000 + 2 * i);
+	strcpy(list + len, "\n");
+	memcpy(rest, list + 1024, len + 2 - 1024);
+	list[1024] = '\0';
+	rc = split_write("reserved", list, rest);
+	free(list);
+	CHECK(rc == -EINVAL, "1024 + %zu bytes: second piece %s, want EINVAL",
+	      len + 1 - 1024, rc ? strerror(-rc) : "accepted");
+	check_unchanged(base, "2 KiB list in two pieces");
+
+	/* a first piece ending in a newline is a whole value: it stays */
+	rc = split_write("reserved", "7000-7099\n", "8000\n");
+	CHECK(rc == -EINVAL, "value then more: %s, want EINVAL",
+	      rc ? strerror(-rc) : "accepted");
+	rc = knob_read("reserved", v, sizeof(v));
+	CHECK(rc == 0 && !strcmp(v, "7000-7099"),
+	      "value then more: reserved reads \"%s\", want \"7000-7099\"", v);
+}
+
 #define NRANGES 5000
 
 /* 13: malformed writes, canonical read-back, a long list. */
@@ -114,6 +176,8 @@ void case_bad_writes(void)
 	/* a write not at offset 0 */
 	expect_einval("max", "8000", 4, 1);
 	expect_einval("reserved", "7000", 4, 1);
+
+	check_split_writes();
 
 	/* no allocatable PID left: narrowing onto a reserved range */
 	if (CHECK(knobs_set(6000, 9000, 1, "6000-6099") == 0, "6000-9000"))
