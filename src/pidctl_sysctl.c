@@ -111,17 +111,11 @@ static void pidctl_read_text(const char *text, size_t len, void *buffer,
 /*
  * Writes must be global root: the file mode alone would let root in a user
  * namespace that maps to global uid 0 through, so ask for the capability in
- * the initial user namespace too.  A value must come in one write() from
- * offset 0: applying a list piecewise would publish half a policy (see
- * pidctl_split for how a split list is undone).
+ * the initial user namespace too.
  */
-static int pidctl_write_allowed(loff_t *ppos)
+static int pidctl_write_allowed(void)
 {
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	if (*ppos)
-		return -EINVAL;
-	return 0;
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
 }
 
 static int pidctl_uint_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
@@ -143,9 +137,12 @@ static int pidctl_uint_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
 		return 0;
 	}
 
-	ret = pidctl_write_allowed(ppos);
+	ret = pidctl_write_allowed();
 	if (ret)
 		return ret;
+	/* a value comes in one write() from offset 0, as for ints in the kernel */
+	if (*ppos)
+		return -EINVAL;
 	ret = pidctl_parse_uint(buffer, *lenp, PIDCTL_PID_MAX_LIMIT, &val);
 	if (ret || val < knob->lowest)
 		return -EINVAL;
@@ -227,8 +224,10 @@ static int pidctl_reserved_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *tabl
 	if (!write)
 		return pidctl_reserved_read(buffer, lenp, ppos);
 
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
+	ret = pidctl_write_allowed();
+	if (ret)
+		return ret;
+	/* one write() from offset 0: see pidctl_split for a later piece */
 	if (*ppos)
 		return pidctl_reserved_continuation(*ppos);
 	mutex_lock(&pidctl_config_lock);

@@ -119,22 +119,6 @@ static int foreign_in_window(const pid_t *held, int n)
 }
 
 /*
- * After @freed was released into a full window, the next task must get it,
- * unless a task outside the test (a kernel thread) took it first: then the
- * window is full again and EAGAIN is the right answer.  Returns 1 when the
- * steps after this one can go on.
- */
-static int check_reuse(int got, pid_t freed, const char *what)
-{
-	if (got == -EAGAIN && pid_in_use(freed) && !pid_is_ours(freed)) {
-		diag("%s: PID %d was taken by a task outside the test first, and EAGAIN is right; the reuse steps after it are not run",
-		     what, freed);
-		return 0;
-	}
-	return CHECK_EQ(got, freed, what);
-}
-
-/*
  * 9: exhaustion.  Kernel threads get their PIDs from the same policy, so one
  * started while the window fills may hold a PID of it: what must hold is
  * that fork fails exactly when every PID of the window is busy, and that a
@@ -181,7 +165,8 @@ void case_exhaustion(void)
 	freed = held[30];
 	release(held[30]);
 	held[30] = spawn_held();
-	if (!check_reuse(held[30], freed, "fork after one PID freed"))
+	/* unless a kernel thread took it first: then the rest cannot run */
+	if (!expect_pid(held[30], freed, "fork after one PID freed"))
 		goto out;
 	pid = spawn_exit();
 	CHECK(pid == -EAGAIN, "full again: %d, want EAGAIN", pid);
@@ -191,7 +176,7 @@ void case_exhaustion(void)
 	release(held[5]);
 	held[5] = 0;
 	pid = spawn_thread();
-	if (!check_reuse(pid, freed, "pthread_create after one PID freed"))
+	if (!expect_pid(pid, freed, "pthread_create after one PID freed"))
 		goto out;
 	pid = spawn_exit();
 	CHECK_EQ(pid, freed, "fork reuses the PID the thread freed");

@@ -228,12 +228,14 @@ int expect_seq(const char *what, const struct pol *p, int last, int n,
 
 int expect_pid(int got, int want, const char *what)
 {
-	int pid;
+	/* EAGAIN: @want was the only free PID, and someone else took it */
+	int pid, last = got == -EAGAIN ? want : got - 1;
 
-	for (pid = want; pid < got && pid < want + 64; pid++)
+	for (pid = want; pid <= last && pid < want + 64; pid++)
 		if (pid_in_use(pid) && !pid_is_ours(pid)) {
-			diag("%s: got %d, not %d: %d is held outside the test",
-			     what, got, want, pid);
+			diag("%s: got %d (%s), not %d: %d is held outside the test",
+			     what, got, got < 0 ? strerror(-got) : "a PID", want,
+			     pid);
 			return 0;
 		}
 	return CHECK_EQ(got, want, what);

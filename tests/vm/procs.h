@@ -47,9 +47,9 @@ int expect_seq(const char *what, const struct pol *p, int last, int n,
 	       const char *kinds, int *got);
 
 /*
- * CHECK_EQ(@got, @want), except that a higher PID is no failure when a task
- * outside the test (a kernel thread started meanwhile) holds one from @want
- * up to it.
+ * CHECK_EQ(@got, @want), except that a higher PID, or -EAGAIN, is no
+ * failure when a task outside the test (a kernel thread started meanwhile)
+ * holds one from @want up to it (for -EAGAIN: @want itself).
  * Returns 1 when @got is @want.
  */
 int expect_pid(int got, int want, const char *what);
