@@ -1,24 +1,39 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every difference between the kernel versions pidctl supports lives here,
- * behind feature macros, so that the rest of the glue reads as if written
- * for one kernel.  Written for 5.10 and later, x86_64; tested on the series
- * in tests/matrix-lines.
+ * Every difference between the kernel versions and architectures pidctl
+ * supports lives here, behind feature macros, so that the rest of the glue
+ * reads as if written for one kernel.  Written for 5.10 and later, x86_64;
+ * tested on the series in tests/matrix-lines.
  */
 #ifndef PIDCTL_COMPAT_H
 #define PIDCTL_COMPAT_H
 
 #include <linux/version.h>
-#include <linux/ftrace.h>
 #include <linux/pid_namespace.h>
+#include <linux/ptrace.h>
 #include <linux/sysctl.h>
+#include "pidctl_core.h"
 
-#if !defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS) && \
-	!defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
-#error "pidctl needs ftrace that can redirect a call (FTRACE_WITH_REGS or _ARGS)"
-#endif
 #ifndef CONFIG_KPROBES
-#error "pidctl needs CONFIG_KPROBES to find unexported symbols"
+#error "pidctl hooks the PID allocator with a kprobe: it needs CONFIG_KPROBES"
+#endif
+
+/*
+ * The hook reads and rewrites the arguments of
+ * idr_alloc_cyclic(struct idr *idr, void *ptr, int start, int end, gfp_t)
+ * at its entry, where they are still in the argument registers of the
+ * calling convention.  Only x86_64 is written (and tested) so far.
+ */
+#ifdef CONFIG_X86_64
+#define pidctl_kprobe_arg_idr(regs)	((struct idr *)(regs)->di)
+#define pidctl_kprobe_arg_end(regs)	((int)(regs)->cx)
+#define pidctl_kprobe_set_range(regs, start, end) \
+	do { (regs)->dx = (start); (regs)->cx = (end); } while (0)
+/* An armed kprobe's first byte: int3, or the jump of an optimised one. */
+#define PIDCTL_INSN_INT3	0xcc
+#define PIDCTL_INSN_JMP32	0xe9
+#else
+#error "pidctl: the kprobe argument accessors are written for x86_64 only"
 #endif
 
 /* 6.11 made the ctl_table passed to proc handlers const. */
@@ -42,40 +57,17 @@
 #endif
 
 /*
- * 5.11 passes struct ftrace_regs to callbacks instead of pt_regs and turned
- * the recursion flag around (RECURSION_SAFE became RECURSION).  6.x renamed
- * the helper that moves the instruction pointer.
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
-#define PIDCTL_FTRACE_REGS struct ftrace_regs
-#define PIDCTL_FTRACE_RECURSION_FLAG FTRACE_OPS_FL_RECURSION
-#else
-#define PIDCTL_FTRACE_REGS struct pt_regs
-#define PIDCTL_FTRACE_RECURSION_FLAG 0
-#endif
-
-/* Without ftrace_regs arguments, only a full pt_regs frame lets us set ip. */
-#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-#define PIDCTL_FTRACE_SAVE_REGS_FLAG 0
-#else
-#define PIDCTL_FTRACE_SAVE_REGS_FLAG FTRACE_OPS_FL_SAVE_REGS
-#endif
-
-#if defined(ftrace_regs_set_instruction_pointer)
-#define pidctl_ftrace_set_ip(fregs, ip) \
-	ftrace_regs_set_instruction_pointer(fregs, ip)
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
-#define pidctl_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
-#else
-#define pidctl_ftrace_set_ip(regs, _ip) ((regs)->ip = (_ip))
-#endif
-
-/*
  * pid_max: a global int until 6.14, then a field of each PID namespace.
- * The global is not exported, so it is looked up at load time.
+ * The global is not exported, and pidctl resolves no symbol at run time,
+ * so before 6.14 a policy is validated against the largest possible
+ * pid_max; the hook still uses the kernel's real pid_max, the end of each
+ * idr_alloc_cyclic() call.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
 #define PIDCTL_HAVE_PIDNS_PID_MAX 1
+#define pidctl_pid_max() ((unsigned int)READ_ONCE(init_pid_ns.pid_max))
+#else
+#define pidctl_pid_max() PIDCTL_PID_MAX_LIMIT
 #endif
 
 #endif /* PIDCTL_COMPAT_H */

@@ -2,30 +2,77 @@
 /*
  * pidctl: a floor, a ceiling, a stride and reserved ranges for the PID
  * numbers the kernel's cyclic allocator hands out in the initial PID
- * namespace.  Module entry and exit; the parameters set the initial policy
- * and go through the same validation as the sysctls.
+ * namespace.  Module entry and exit.  The parameters set the initial
+ * policy: they are parsed by the same code, with the same grammar, as the
+ * sysctls, and the policy they make goes live only once the hook is armed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include "pidctl.h"
 
+/* min, max and stride: decimal as for the sysctls ("010", "0x10", "+5" fail). */
+static int pidctl_param_set_uint(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (!val || pidctl_parse_uint(val, strlen(val), PIDCTL_PID_MAX_LIMIT, &v))
+		return -EINVAL;
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops pidctl_uint_ops = {
+	.set = pidctl_param_set_uint,
+	.get = param_get_uint,
+};
+
+/*
+ * reserved: kept as given, of any length (a charp parameter stops at
+ * 1,024 bytes), and parsed at init like a sysctl write.
+ */
+static int pidctl_param_set_text(const char *val, const struct kernel_param *kp)
+{
+	char **text = kp->arg, *copy = kstrdup(val ? val : "", GFP_KERNEL);
+
+	if (!copy)
+		return -ENOMEM;
+	kfree(*text);
+	*text = copy;
+	return 0;
+}
+
+static void pidctl_param_free_text(void *arg)
+{
+	char **text = arg;
+
+	kfree(*text);
+	*text = NULL;
+}
+
+static const struct kernel_param_ops pidctl_text_ops = {
+	.set = pidctl_param_set_text,
+	.get = param_get_charp,
+	.free = pidctl_param_free_text,
+};
+
 static unsigned int pidctl_param_min;
-module_param_named(min, pidctl_param_min, uint, 0);
+module_param_cb(min, &pidctl_uint_ops, &pidctl_param_min, 0);
 MODULE_PARM_DESC(min, "Lowest PID the cyclic allocator may hand out, 0 for no floor (default: 0)");
 
 static unsigned int pidctl_param_max;
-module_param_named(max, pidctl_param_max, uint, 0);
+module_param_cb(max, &pidctl_uint_ops, &pidctl_param_max, 0);
 MODULE_PARM_DESC(max, "Highest PID the cyclic allocator may hand out, 0 for no ceiling (default: 0)");
 
 static unsigned int pidctl_param_stride = 1;
-module_param_named(stride, pidctl_param_stride, uint, 0);
+module_param_cb(stride, &pidctl_uint_ops, &pidctl_param_stride, 0);
 MODULE_PARM_DESC(stride, "After PID n, the search for the next PID starts at n + stride (default: 1)");
 
-static char *pidctl_param_reserved = "";
-module_param_named(reserved, pidctl_param_reserved, charp, 0);
+static char *pidctl_param_reserved;
+module_param_cb(reserved, &pidctl_text_ops, &pidctl_param_reserved, 0);
 MODULE_PARM_DESC(reserved, "PIDs never handed out, e.g. 1000-1999,4242 (default: empty)");
 
 /* The base the parameters are applied to: every knob at its default. */
@@ -33,13 +80,15 @@ static const struct pidctl_policy pidctl_defaults = { .stride = 1 };
 
 static int pidctl_initial_policy(void)
 {
+	const char *reserved = pidctl_param_reserved ? pidctl_param_reserved : "";
 	struct pidctl_policy *p;
 	int ret;
 
-	p = pidctl_policy_with_ranges(&pidctl_defaults, pidctl_param_reserved,
-				      strlen(pidctl_param_reserved), &ret);
+	p = pidctl_policy_with_ranges(&pidctl_defaults, reserved,
+				      strlen(reserved), &ret);
 	if (!p) {
-		pr_err("invalid reserved=%s\n", pidctl_param_reserved);
+		pr_err("invalid reserved=%.64s%s\n", reserved,
+		       strlen(reserved) > 64 ? "..." : "");
 		return ret;
 	}
 	p->min = pidctl_param_min;
@@ -49,9 +98,9 @@ static int pidctl_initial_policy(void)
 	ret = pidctl_policy_publish(p);
 	mutex_unlock(&pidctl_config_lock);
 	if (ret)
-		pr_err("invalid policy: min=%u max=%u stride=%u reserved=%s\n",
+		pr_err("invalid policy: min=%u max=%u stride=%u reserved=%.64s%s\n",
 		       pidctl_param_min, pidctl_param_max, pidctl_param_stride,
-		       pidctl_param_reserved);
+		       reserved, strlen(reserved) > 64 ? "..." : "");
 	return ret;
 }
 
@@ -59,18 +108,12 @@ static int __init pidctl_init(void)
 {
 	int ret;
 
-	ret = pidctl_symbols_init();
-	if (ret)
-		return ret;
-	ret = pidctl_policy_init();
+	ret = pidctl_hook_init();
 	if (ret)
 		return ret;
 	ret = pidctl_initial_policy();
 	if (ret)
-		goto out_policy;
-	ret = pidctl_hook_init();
-	if (ret)
-		goto out_policy;
+		goto out_hook;
 	ret = pidctl_sysctl_init();
 	if (ret)
 		goto out_hook;
@@ -79,7 +122,6 @@ static int __init pidctl_init(void)
 
 out_hook:
 	pidctl_hook_exit();
-out_policy:
 	pidctl_policy_exit();
 	return ret;
 }

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The policy in force and the protocol that changes it.
+ * The policy in force and how it changes.
  *
- * alloc_pid() callers take one of two paths (see pidctl_hook.c): with no
- * policy they run the stock allocator untouched and unserialised; with a
- * policy they serialise on pidctl_alloc_lock, which is what makes steering
- * the IDR cursor exact.  Both paths run inside an SRCU read section.  The
- * policy itself is an immutable object published through an SRCU-protected
- * pointer, so the fork path reads it without taking any lock a writer holds,
- * and a writer that switches from the first path to the second can wait
- * until no unserialised caller is left.  See docs/design.md, "Races".
+ * A policy is one immutable object.  Writers build a complete new one,
+ * validate it and publish it with rcu_assign_pointer() under
+ * pidctl_config_lock; the allocator hook reads the pointer once per
+ * allocation, with preemption off, so a fork sees the old or the new
+ * policy, never a mix.  The old object is freed after a grace period.
+ *
+ * The hook is armed only while the policy is active: turning a policy on
+ * publishes it first and arms the kprobe second, so the first allocation
+ * the probe steers already sees it; turning it off disarms the probe.
+ * Nothing else needs a protocol: the hook runs under the allocator's own
+ * pidmap_lock, where no other allocation can overtake it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,34 +21,29 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include "pidctl.h"
+#include "pidctl_compat.h"
 
-/* Read side: every alloc_pid() wrapper; see pidctl_policy_publish(). */
-struct srcu_struct pidctl_srcu;
-/* Serialises allocations in the initial namespace while a policy is on. */
-DEFINE_MUTEX(pidctl_alloc_lock);
-/* Serialises policy writers (sysctl writes, module init). */
+/* Serialises policy writers (sysctl writes, module init and exit). */
 DEFINE_MUTEX(pidctl_config_lock);
 
-/* A policy as allocated: the core's object plus what SRCU needs to free it. */
+/* A policy as allocated: the core's object plus what RCU needs to free it. */
 struct pidctl_policy_box {
 	struct rcu_head rcu;
 	struct pidctl_policy policy;
 };
 
-/* Published under both locks; read under SRCU or pidctl_config_lock. */
+/* Written under pidctl_config_lock; read by the hook under RCU-sched. */
 static struct pidctl_policy __rcu *pidctl_current;
-/* Written under pidctl_config_lock, read locklessly by every fork. */
-static bool pidctl_serialize;
-
-bool pidctl_serializing(void)
-{
-	return READ_ONCE(pidctl_serialize);
-}
 
 const struct pidctl_policy *pidctl_policy_get(void)
 {
-	return srcu_dereference_check(pidctl_current, &pidctl_srcu,
-				      lockdep_is_held(&pidctl_config_lock));
+	return rcu_dereference_protected(pidctl_current,
+					 lockdep_is_held(&pidctl_config_lock));
+}
+
+const struct pidctl_policy *pidctl_policy_get_sched(void)
+{
+	return rcu_dereference_sched(pidctl_current);
 }
 
 struct pidctl_policy *pidctl_policy_alloc(unsigned int nr_ranges)
@@ -90,9 +88,37 @@ static void pidctl_policy_free_rcu(struct rcu_head *rcu)
 	kvfree(container_of(rcu, struct pidctl_policy_box, rcu));
 }
 
+struct pidctl_policy *pidctl_policy_with_ranges(const struct pidctl_policy *base,
+						const char *buf, size_t len,
+						int *err)
+{
+	unsigned int cap = pidctl_count_ranges(buf, len);
+	struct pidctl_policy *next;
+	unsigned int nr;
+
+	if (cap > PIDCTL_MAX_RANGES) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	next = pidctl_policy_clone(base, cap);
+	if (!next) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = pidctl_parse_ranges(buf, len, next->ranges, cap, &nr);
+	if (*err) {
+		*err = -EINVAL;
+		pidctl_policy_free(next);
+		return NULL;
+	}
+	next->nr_ranges = nr;
+	return next;
+}
+
 int pidctl_policy_publish(struct pidctl_policy *p)
 {
-	struct pidctl_policy *old;
+	const struct pidctl_policy *old = pidctl_policy_get();
+	bool was_active = old && pidctl_policy_active(old);
 	bool active = pidctl_policy_active(p);
 	int ret;
 
@@ -104,48 +130,30 @@ int pidctl_policy_publish(struct pidctl_policy *p)
 		return ret;
 	}
 
-	if (active && !pidctl_serializing()) {
-		/*
-		 * From here on every new caller serialises, but still sees the
-		 * old (inactive) policy.  Wait for the callers that started
-		 * unserialised: once they are gone, nobody can take a PID
-		 * behind the steering's back.
-		 */
-		WRITE_ONCE(pidctl_serialize, true);
-		synchronize_srcu(&pidctl_srcu);
-	}
-
-	/*
-	 * Swap under the allocation lock: an allocation reads the policy
-	 * once after taking it, so it decides and moves the cursor under one
-	 * policy, and what it learnt about a full window dies with the old.
-	 */
-	mutex_lock(&pidctl_alloc_lock);
-	old = rcu_dereference_protected(pidctl_current,
-					lockdep_is_held(&pidctl_config_lock));
 	rcu_assign_pointer(pidctl_current, p);
-	pidctl_hook_policy_changed();
-	if (!active)
-		WRITE_ONCE(pidctl_serialize, false);
-	mutex_unlock(&pidctl_alloc_lock);
-
-	/* Forks still holding @old finish first; writers do not wait. */
+	if (active && !was_active) {
+		ret = pidctl_hook_arm();
+		if (ret) {
+			/* never armed, so no handler saw @p */
+			rcu_assign_pointer(pidctl_current,
+					   (struct pidctl_policy *)old);
+			pidctl_policy_free(p);
+			return ret;
+		}
+	} else if (!active && was_active) {
+		pidctl_hook_disarm();
+	}
+	/* handlers still reading @old finish first; writers do not wait */
 	if (old)
-		call_srcu(&pidctl_srcu, &pidctl_box(old)->rcu,
-			  pidctl_policy_free_rcu);
+		call_rcu(&pidctl_box(old)->rcu, pidctl_policy_free_rcu);
 	return 0;
 }
 
-int pidctl_policy_init(void)
-{
-	return init_srcu_struct(&pidctl_srcu);
-}
-
-/* Called once no wrapper can run any more (after pidctl_hook_exit()). */
+/* Called once the hook can no longer run (after pidctl_hook_exit()). */
 void pidctl_policy_exit(void)
 {
 	pidctl_policy_free(rcu_dereference_protected(pidctl_current, 1));
 	RCU_INIT_POINTER(pidctl_current, NULL);
-	srcu_barrier(&pidctl_srcu);
-	cleanup_srcu_struct(&pidctl_srcu);
+	/* our call_rcu() callbacks live in this module's text */
+	rcu_barrier();
 }

@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -49,47 +50,109 @@ static unsigned int pidctl_knob_value(const struct pidctl_policy *p,
 }
 
 /*
- * A list longer than a stdio buffer can reach us in pieces: bash's echo
- * writes 1 KiB blocks to /proc.  Applying it piecewise would publish half
- * a policy, so a piece at a later offset is refused (EINVAL).  Then the
- * first piece, a valid list on its own, must not stay in force: the policy
- * it replaced is kept here until the next write, and the continuation of
- * that same write puts it back.  A first piece ending in a newline ends
- * its value, so nothing is kept for it.  Under pidctl_config_lock.
+ * A value longer than a stdio buffer reaches us in pieces: stdio writes to
+ * /proc in blocks of st_blksize (1 KiB), so bash's echo of a long list
+ * makes several write() calls, and after a failed one it sends the rest
+ * at offset 0.  Applying the pieces one by one would publish a truncated
+ * list.  The rule:
+ *
+ *  - A write at offset 0 that does not end in a newline and whose length
+ *    is a whole number of 1 KiB blocks is the start of a longer value.
+ *    It is held here, not applied, and the write succeeds.
+ *  - A write by the same process at the offset where its held text ends
+ *    is appended to it.  The whole value is parsed and applied (or
+ *    refused) when a piece ends in a newline or is not a whole number of
+ *    blocks.
+ *  - Any other write at offset 0 is a whole value.  If it does not end in
+ *    a newline, the policy it replaced is remembered: a continuation of it
+ *    (same process, next offset) is refused with EINVAL and puts that
+ *    policy back, unless another write has replaced it meanwhile.
+ *  - Any other write at an offset > 0 is refused with EINVAL.
+ *
+ * One slot per writing process, a few of them, under pidctl_config_lock.
  */
-static struct {
-	struct pidctl_policy *before;	/* in force before the first piece */
-	pid_t tgid;			/* the writer */
-	loff_t end;			/* where its continuation would start */
-} pidctl_split;
+#define PIDCTL_STDIO_BLOCK	1024
+#define PIDCTL_VALUE_MAX	(1024 * 1024)
+#define PIDCTL_PIECE_SLOTS	4
 
-static void pidctl_split_forget(void)
+struct pidctl_piece {
+	pid_t tgid;				/* 0: free slot */
+	loff_t end;				/* where a continuation starts */
+	unsigned long stamp;			/* jiffies, to evict the oldest */
+	char *text;				/* held, not yet applied */
+	struct pidctl_policy *before;		/* undo of a value applied whole */
+	const struct pidctl_policy *applied;	/* ... which was this one */
+};
+
+static struct pidctl_piece pidctl_pieces[PIDCTL_PIECE_SLOTS];
+
+static void pidctl_piece_drop(struct pidctl_piece *s)
 {
-	pidctl_policy_free(pidctl_split.before);
-	pidctl_split.before = NULL;
+	kvfree(s->text);
+	pidctl_policy_free(s->before);
+	memset(s, 0, sizeof(*s));
 }
 
-/* A later piece of a reserved write: refused; undo its first piece. */
-static int pidctl_reserved_continuation(loff_t pos)
+static struct pidctl_piece *pidctl_piece_find(pid_t tgid)
 {
-	int ret;
+	int i;
 
-	mutex_lock(&pidctl_config_lock);
-	if (pidctl_split.before && pidctl_split.end == pos &&
-	    pidctl_split.tgid == task_tgid_nr(current)) {
-		ret = pidctl_policy_publish(pidctl_split.before);
-		pidctl_split.before = NULL;
-		if (ret)
-			pr_warn_ratelimited("reserved: a list split over several write() calls is refused, and the one before it could not be restored (%d)\n",
-					    ret);
-		else
-			pr_warn_ratelimited("reserved: a list split over several write() calls is refused; the list before it is back. Write it in one write(), as sysctl -w does\n");
-	} else {
-		pr_warn_ratelimited("reserved: a write at offset %lld is refused; write the whole list in one write()\n",
-				    (long long)pos);
+	for (i = 0; i < PIDCTL_PIECE_SLOTS; i++)
+		if (pidctl_pieces[i].tgid == tgid)
+			return &pidctl_pieces[i];
+	return NULL;
+}
+
+/* A slot for @tgid: a free one, or the oldest, whose writer went quiet. */
+static struct pidctl_piece *pidctl_piece_new(pid_t tgid, loff_t end)
+{
+	struct pidctl_piece *s = NULL, *c;
+	int i;
+
+	for (i = 0; i < PIDCTL_PIECE_SLOTS; i++) {
+		c = &pidctl_pieces[i];
+		if (!c->tgid) {
+			s = c;
+			break;
+		}
+		if (!s || time_before(c->stamp, s->stamp))
+			s = c;
 	}
-	mutex_unlock(&pidctl_config_lock);
-	return -EINVAL;
+	if (s->tgid && s->text)
+		pr_warn_ratelimited("reserved: the unfinished value of process %d was dropped (more than %d writers at once)\n",
+				    s->tgid, PIDCTL_PIECE_SLOTS);
+	pidctl_piece_drop(s);
+	s->tgid = tgid;
+	s->end = end;
+	s->stamp = jiffies;
+	return s;
+}
+
+static bool pidctl_piece_is_start(const char *buf, size_t len)
+{
+	return len && !(len % PIDCTL_STDIO_BLOCK) && buf[len - 1] != '\n';
+}
+
+/* Append @len bytes to the held text of @s; false when it grows too long. */
+static bool pidctl_piece_append(struct pidctl_piece *s, const char *buf,
+				size_t len)
+{
+	size_t have = s->text ? s->end : 0;
+	char *text;
+
+	if (have + len > PIDCTL_VALUE_MAX)
+		return false;
+	text = kvmalloc(have + len, GFP_KERNEL);
+	if (!text)
+		return false;
+	if (have)
+		memcpy(text, s->text, have);
+	memcpy(text + have, buf, len);
+	kvfree(s->text);
+	s->text = text;
+	s->end = have + len;
+	s->stamp = jiffies;
+	return true;
 }
 
 /* Hand out @text (of @len bytes) from offset *ppos, as proc_dostring does. */
@@ -153,8 +216,6 @@ static int pidctl_uint_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
 	if (next) {
 		*pidctl_knob_field(next, knob) = val;
 		ret = pidctl_policy_publish(next);
-		if (!ret)
-			pidctl_split_forget();
 	} else {
 		ret = -ENOMEM;
 	}
@@ -162,33 +223,6 @@ static int pidctl_uint_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
 	if (!ret)
 		*ppos += *lenp;
 	return ret;
-}
-
-struct pidctl_policy *pidctl_policy_with_ranges(const struct pidctl_policy *base,
-						const char *buf, size_t len,
-						int *err)
-{
-	unsigned int cap = pidctl_count_ranges(buf, len);
-	struct pidctl_policy *next;
-	unsigned int nr;
-
-	if (cap > PIDCTL_MAX_RANGES) {
-		*err = -EINVAL;
-		return NULL;
-	}
-	next = pidctl_policy_clone(base, cap);
-	if (!next) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	*err = pidctl_parse_ranges(buf, len, next->ranges, cap, &nr);
-	if (*err) {
-		*err = -EINVAL;
-		pidctl_policy_free(next);
-		return NULL;
-	}
-	next->nr_ranges = nr;
-	return next;
 }
 
 static int pidctl_reserved_read(void *buffer, size_t *lenp, loff_t *ppos)
@@ -213,40 +247,93 @@ static int pidctl_reserved_read(void *buffer, size_t *lenp, loff_t *ppos)
 	return 0;
 }
 
+/* Parse @len bytes as the new reserved list and publish it. */
+static int pidctl_reserved_apply(const char *buf, size_t len)
+{
+	struct pidctl_policy *next;
+	int ret;
+
+	next = pidctl_policy_with_ranges(pidctl_policy_get(), buf, len, &ret);
+	return next ? pidctl_policy_publish(next) : ret;
+}
+
+/* A write at offset > 0: the continuation of this process's value, or not. */
+static int pidctl_reserved_piece(struct pidctl_piece *s, const char *buf,
+				 size_t len, loff_t pos)
+{
+	int ret;
+
+	if (!s || s->end != pos) {
+		pr_warn_ratelimited("reserved: a write at offset %lld is refused; write the whole list in one write()\n",
+				    (long long)pos);
+		if (s)
+			pidctl_piece_drop(s);
+		return -EINVAL;
+	}
+	if (s->text) {
+		if (!pidctl_piece_append(s, buf, len)) {
+			pidctl_piece_drop(s);
+			return -EINVAL;
+		}
+		if (pidctl_piece_is_start(buf, len))
+			return 0;	/* more to come */
+		ret = pidctl_reserved_apply(s->text, s->end);
+		pidctl_piece_drop(s);
+		return ret;
+	}
+	/* the value before was whole by the rule, yet it goes on: undo it */
+	if (s->before && pidctl_policy_get() == s->applied) {
+		ret = pidctl_policy_publish(s->before);
+		s->before = NULL;
+		pr_warn_ratelimited("reserved: a value written in pieces that are not whole 1 KiB blocks is refused; the list before it is back%s\n",
+				    ret ? " NOT (it no longer validates)" : "");
+	}
+	pidctl_piece_drop(s);
+	return -EINVAL;
+}
+
+static int pidctl_reserved_write(const char *buf, size_t len, loff_t pos)
+{
+	pid_t tgid = task_tgid_nr(current);
+	struct pidctl_piece *s = pidctl_piece_find(tgid);
+	struct pidctl_policy *before;
+	int ret;
+
+	if (pos)
+		return pidctl_reserved_piece(s, buf, len, pos);
+	if (s)
+		pidctl_piece_drop(s);
+	if (pidctl_piece_is_start(buf, len))
+		return pidctl_piece_append(pidctl_piece_new(tgid, 0), buf, len) ?
+		       0 : -ENOMEM;
+
+	before = len && buf[len - 1] != '\n' ?
+		 pidctl_policy_clone(pidctl_policy_get(),
+				     pidctl_policy_get()->nr_ranges) : NULL;
+	ret = pidctl_reserved_apply(buf, len);
+	if (!ret && before) {
+		s = pidctl_piece_new(tgid, len);
+		s->before = before;
+		s->applied = pidctl_policy_get();
+	} else {
+		pidctl_policy_free(before);
+	}
+	return ret;
+}
+
 static int pidctl_reserved_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
 				   int write, void *buffer, size_t *lenp,
 				   loff_t *ppos)
 {
-	const struct pidctl_policy *before;
-	struct pidctl_policy *next, *keep;
 	int ret;
 
 	if (!write)
 		return pidctl_reserved_read(buffer, lenp, ppos);
-
 	ret = pidctl_write_allowed();
 	if (ret)
 		return ret;
-	/* one write() from offset 0: see pidctl_split for a later piece */
-	if (*ppos)
-		return pidctl_reserved_continuation(*ppos);
 	mutex_lock(&pidctl_config_lock);
-	before = pidctl_policy_get();
-	next = pidctl_policy_with_ranges(before, buffer, *lenp, &ret);
-	if (next) {
-		/* without it, a split list's first piece would stay in force */
-		keep = !*lenp || ((char *)buffer)[*lenp - 1] == '\n' ? NULL :
-			pidctl_policy_clone(before, before->nr_ranges);
-		ret = pidctl_policy_publish(next);
-		if (!ret) {
-			pidctl_split_forget();
-			pidctl_split.before = keep;
-			pidctl_split.tgid = task_tgid_nr(current);
-			pidctl_split.end = *lenp;
-		} else {
-			pidctl_policy_free(keep);
-		}
-	}
+	ret = pidctl_reserved_write(buffer, *lenp, *ppos);
 	mutex_unlock(&pidctl_config_lock);
 	if (!ret)
 		*ppos += *lenp;
@@ -292,6 +379,9 @@ int pidctl_sysctl_init(void)
 
 void pidctl_sysctl_exit(void)
 {
+	int i;
+
 	unregister_sysctl_table(pidctl_sysctl_header);
-	pidctl_split_forget();
+	for (i = 0; i < PIDCTL_PIECE_SLOTS; i++)
+		pidctl_piece_drop(&pidctl_pieces[i]);
 }
