@@ -116,42 +116,127 @@ static int split_write(const char *knob, const char *a, const char *b)
 	return rc;
 }
 
+/* "20000,20002,..." of at least @min bytes, no newline; returns its length. */
+static size_t long_list(char *list, unsigned int first, size_t min)
+{
+	size_t len = 0, i;
+
+	for (i = 0; len < min; i++)
+		len += (size_t)sprintf(list + len, "%s%zu", i ? "," : "",
+				       first + 2 * i);
+	return len;
+}
+
+/* reserved must read back exactly @want (no newline). */
+static void check_reserved(const char *want, const char *what)
+{
+	static char v[8192];
+	int rc = knob_read("reserved", v, sizeof(v));
+
+	CHECK(rc == 0 && !strcmp(v, want),
+	      "%s: reserved reads \"%.40s...\" (%zu bytes, rc %d), want \"%.40s...\" (%zu bytes)",
+	      what, v, strlen(v), rc, want, strlen(want));
+}
+
 /*
- * A list in two write() calls: the second is refused, and the first piece,
- * though a valid list, does not stay in force, unless it ended in a
- * newline and so was a whole value.
+ * Two processes write a long list each, in 1 KiB pieces, interleaved:
+ * A's first piece, B's first piece, A's rest, B's rest.  Each list is
+ * applied whole when its last piece arrives, so B's is in force at the
+ * end, and no truncated list ever was.
+ */
+static void check_interleaved_writers(const char *a, const char *b)
+{
+	int to_child[2], to_parent[2], fd, status;
+	char token = 0;
+	pid_t child;
+
+	if (!CHECK(pipe(to_child) == 0 && pipe(to_parent) == 0, "pipe: %s",
+		   strerror(errno)))
+		return;
+	child = fork();
+	if (child == 0) {
+		fd = open(knob_path("reserved"), O_WRONLY | O_CLOEXEC);
+		if (read(to_child[0], &token, 1) != 1 ||
+		    write(fd, b, 1024) != 1024 ||
+		    write(to_parent[1], &token, 1) != 1 ||
+		    read(to_child[0], &token, 1) != 1 ||
+		    write(fd, b + 1024, strlen(b) - 1024) !=
+		    (ssize_t)(strlen(b) - 1024))
+			_exit(1);
+		_exit(0);
+	}
+	if (!CHECK(child > 0, "fork: %s", strerror(errno)))
+		return;
+	fd = open(knob_path("reserved"), O_WRONLY | O_CLOEXEC);
+	CHECK(fd >= 0 && write(fd, a, 1024) == 1024, "A: first 1 KiB: %s",
+	      strerror(errno));
+	CHECK(write(to_child[1], &token, 1) == 1 &&
+	      read(to_parent[0], &token, 1) == 1, "B: first 1 KiB");
+	CHECK(write(fd, a + 1024, strlen(a) - 1024) ==
+	      (ssize_t)(strlen(a) - 1024), "A: the rest: %s", strerror(errno));
+	close(fd);
+	CHECK(write(to_child[1], &token, 1) == 1, "B: go on");
+	CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+	      !WEXITSTATUS(status), "B's writes failed (status %#x)", status);
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+}
+
+/*
+ * The rule for a value in several write() calls (pidctl_sysctl.c): a
+ * piece that is a whole number of 1 KiB blocks without a final newline,
+ * as stdio cuts it, is held until its last piece; a value is applied
+ * whole or not at all.  Pieces cut anywhere else are refused, and the
+ * list before them is put back.
  */
 static void check_split_writes(void)
 {
-	char v[4096], list[4096], rest[4096], base[4][128];
-	size_t len = 0, i;
+	static char list[4096], want[4096], other[4096], owant[4096];
+	char base[4][128], rest[4096];
+	size_t len;
 	int rc;
 
 	read_all(base);
 	rc = split_write("reserved", "7000-7099,80", "00-8099\n");
-	CHECK(rc == -EINVAL, "split list: second piece %s, want EINVAL",
+	CHECK(rc == -EINVAL, "cut mid-block: second piece %s, want EINVAL",
 	      rc ? strerror(-rc) : "accepted");
-	check_unchanged(base, "split list \"7000-7099,80\" + \"00-8099\"");
+	check_unchanged(base, "cut mid-block \"7000-7099,80\" + \"00-8099\"");
 
 	/* bash's echo: the first 1024 bytes, then the rest with the newline */
-	for (i = 0; len < 2000; i++)
-		len += (size_t)sprintf(list + len, "%s%zu", i ? "," : "",
-				       20000 + 2 * i);
+	len = long_list(list, 20000, 2000);
+	memcpy(want, list, len + 1);
 	strcpy(list + len, "\n");
 	memcpy(rest, list + 1024, len + 2 - 1024);
 	list[1024] = '\0';
 	rc = split_write("reserved", list, rest);
-	CHECK(rc == -EINVAL, "1024 + %zu bytes: second piece %s, want EINVAL",
-	      len + 1 - 1024, rc ? strerror(-rc) : "accepted");
-	check_unchanged(base, "2 KiB list in two pieces");
+	CHECK(rc == 0, "1024 + %zu bytes: %s, want both pieces accepted",
+	      len + 1 - 1024, strerror(-rc));
+	check_reserved(want, "2 KiB list in two pieces");
+
+	/* a first block that never gets its rest is never applied */
+	CHECK(knob_write("reserved", "6000-6099") == 0, "reserved=6000-6099");
+	len = long_list(list, 30000, 1024);
+	rc = sysctl_write_at(knob_path("reserved"), list, 1024, 0);
+	CHECK(rc == 0, "a lone first block: %s", strerror(-rc));
+	check_reserved("6000-6099", "a lone first block");
+
+	/* two writers, interleaved: each list whole, the last one wins */
+	len = long_list(list, 40000, 1500);
+	strcpy(list + len, "\n");
+	len = long_list(other, 50000, 1500);
+	memcpy(owant, other, len + 1);
+	strcpy(other + len, "\n");
+	check_interleaved_writers(list, other);
+	check_reserved(owant, "interleaved writers");
+	CHECK(knob_write("reserved", "6000-6099") == 0, "reserved=6000-6099");
 
 	/* a first piece ending in a newline is a whole value: it stays */
 	rc = split_write("reserved", "7000-7099\n", "8000\n");
 	CHECK(rc == -EINVAL, "value then more: %s, want EINVAL",
 	      rc ? strerror(-rc) : "accepted");
-	rc = knob_read("reserved", v, sizeof(v));
-	CHECK(rc == 0 && !strcmp(v, "7000-7099"),
-	      "value then more: reserved reads \"%s\", want \"7000-7099\"", v);
+	check_reserved("7000-7099", "value then more");
 }
 
 #define NRANGES 5000
