@@ -239,7 +239,7 @@ static void check_split_writes(void)
 	check_reserved("7000-7099", "value then more");
 }
 
-#define NRANGES 5000
+#define NRANGES 4096	/* PIDCTL_MAX_RANGES */
 
 /* 13: malformed writes, canonical read-back, a long list. */
 void case_bad_writes(void)
@@ -284,8 +284,8 @@ void case_bad_writes(void)
 	write_reads_back("stride", "1000", "1000");
 	CHECK(knobs_reset() == 0, "reset");
 
-	/* 5000 ranges in one write, read back as written */
-	list = malloc(NRANGES * 16);
+	/* the most ranges a policy may hold, read back as written */
+	list = malloc((NRANGES + 1) * 16);
 	if (!CHECK(list != NULL, "malloc"))
 		return;
 	for (i = 0; i < NRANGES; i++)
@@ -304,11 +304,18 @@ void case_bad_writes(void)
 			*cut = '\0';
 		pol_init(&p, 0, 0, 1, list);
 		diag("model: the first %u of the %d ranges", p.nr, NRANGES);
-		if (expect_seq("5000-range list", &p, 9999, 2, NULL, got)) {
+		if (expect_seq("4096-range list", &p, 9999, 2, NULL, got)) {
 			CHECK_EQ(got[0], 10002, "between two reserved ranges");
 			CHECK_EQ(got[1], 10005, "next gap");
 		}
 	}
+	/* one range more is refused, and the list in force stays */
+	CHECK(knob_write("reserved", "6000-6099") == 0, "reserved=6000-6099");
+	for (i = 0, len = 0; i <= NRANGES; i++)
+		len += (size_t)sprintf(list + len, "%s%zu", i ? "," : "",
+				       30000 + 2 * i);
+	len += (size_t)sprintf(list + len, "\n");
+	expect_einval("reserved", list, len, 0);
 	free(list);
 }
 
