@@ -125,7 +125,7 @@ void case_ns_last_pid(void)
 	if (set_last_pid(5029) == 0) {
 		pid_t held = spawn_held();
 
-		expect_pid(held, 5030, "held child");
+		expect_pid(held, 5030, &p, 0, "held child");
 		if (expect_seq("ns_last_pid=5029, 5030 busy", &p, 5029, 1, NULL,
 			       got))
 			CHECK_EQ(got[0], 5031, "busy PID skipped");

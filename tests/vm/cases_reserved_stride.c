@@ -15,14 +15,16 @@ void case_reserved(void)
 	int got[SEQ], i, pid_max = get_pid_max();
 	pid_t held[3] = { 0, 0, 0 };
 	char v[256], list[64];
-	struct pol p;
+	struct pol p, stock;
 
 	/* live children at 5000..5002 */
 	if (!CHECK(set_last_pid(4999) == 0, "ns_last_pid=4999"))
 		return;
+	pol_init(&stock, 0, 0, 1, NULL);
 	for (i = 0; i < 3; i++) {
 		held[i] = spawn_held();
-		expect_pid(held[i], i ? held[i - 1] + 1 : 5000, "held child");
+		expect_pid(held[i], i ? held[i - 1] + 1 : 5000, &stock, 0,
+			   "held child");
 	}
 	if (policy_apply(&p, 0, 0, 1, "5003-5010")) {
 		if (expect_seq("5000-5002 busy, 5003-5010 reserved", &p, 4999,
@@ -105,7 +107,7 @@ void case_stride(void)
 	if (set_last_pid(5013) == 0) {
 		pid_t held = spawn_held();	/* cursor 5014 -> 5014 */
 
-		expect_pid(held, 5014, "held child");
+		expect_pid(held, 5014, &p, 0, "held child");
 		if (expect_seq("stride 7, 5014 busy", &p, 5006, 3, NULL, got)) {
 			CHECK_EQ(got[0], 5007, "first");
 			CHECK_EQ(got[1], 5015, "5014 busy: next free");

@@ -166,7 +166,7 @@ void case_exhaustion(void)
 	release(held[30]);
 	held[30] = spawn_held();
 	/* unless a kernel thread took it first: then the rest cannot run */
-	if (!expect_pid(held[30], freed, "fork after one PID freed"))
+	if (!expect_pid(held[30], freed, &p, 1, "fork after one PID freed"))
 		goto out;
 	pid = spawn_exit();
 	CHECK(pid == -EAGAIN, "full again: %d, want EAGAIN", pid);
@@ -176,7 +176,8 @@ void case_exhaustion(void)
 	release(held[5]);
 	held[5] = 0;
 	pid = spawn_thread();
-	if (!expect_pid(pid, freed, "pthread_create after one PID freed"))
+	if (!expect_pid(pid, freed, &p, 1,
+			"pthread_create after one PID freed"))
 		goto out;
 	pid = spawn_exit();
 	CHECK_EQ(pid, freed, "fork reuses the PID the thread freed");

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cases.h"
+#include "oracle.h"
 
 struct bad_write {
 	const char *knob, *val;
@@ -107,12 +108,14 @@ static int split_write(const char *knob, const char *a, const char *b)
 
 	if (!CHECK(fd >= 0, "open %s: %s", knob, strerror(errno)))
 		return -EBADF;
+	oracle_begin();
 	if (!CHECK(write(fd, a, strlen(a)) == (ssize_t)strlen(a),
 		   "first piece \"%.30s...\": %s", a, strerror(errno)))
 		rc = -EIO;
 	else if (write(fd, b, strlen(b)) != (ssize_t)strlen(b))
 		rc = errno ? -errno : -EIO;
 	close(fd);
+	oracle_policy();
 	return rc;
 }
 
@@ -167,6 +170,7 @@ static void check_interleaved_writers(const char *a, const char *b)
 	}
 	if (!CHECK(child > 0, "fork: %s", strerror(errno)))
 		return;
+	oracle_begin();
 	fd = open(knob_path("reserved"), O_WRONLY | O_CLOEXEC);
 	CHECK(fd >= 0 && write(fd, a, 1024) == 1024, "A: first 1 KiB: %s",
 	      strerror(errno));
@@ -178,6 +182,7 @@ static void check_interleaved_writers(const char *a, const char *b)
 	CHECK(write(to_child[1], &token, 1) == 1, "B: go on");
 	CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) &&
 	      !WEXITSTATUS(status), "B's writes failed (status %#x)", status);
+	oracle_policy();
 	close(to_child[0]);
 	close(to_child[1]);
 	close(to_parent[0]);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "knobs.h"
+#include "oracle.h"
 #include "tap.h"
 
 int sysctl_read(const char *path, char *buf, size_t size)
@@ -47,17 +48,28 @@ int sysctl_read(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/* Whether writing @path can change what the oracle checks PIDs against. */
+static int changes_policy(const char *path)
+{
+	return !strncmp(path, PIDCTL_DIR "/", strlen(PIDCTL_DIR "/")) ||
+	       !strcmp(path, PID_MAX_PATH);
+}
+
 int sysctl_write_at(const char *path, const void *val, size_t len, off_t off)
 {
+	int fd, err, policy = changes_policy(path);
 	ssize_t n;
-	int fd, err;
 
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	if (policy)
+		oracle_begin();
 	n = off ? pwrite(fd, val, len, off) : write(fd, val, len);
 	err = errno;
 	close(fd);
+	if (policy)
+		oracle_policy();
 	if (n < 0)
 		return -err;
 	if ((size_t)n != len)
@@ -245,7 +257,20 @@ static int load_from_memory(int fd, const char *params)
 	return rc;
 }
 
+static int module_load_raw(const char *params);
+
+/* Loading and unloading change the policy: bracketed for the oracle. */
 int module_load(const char *params)
+{
+	int rc;
+
+	oracle_begin();
+	rc = module_load_raw(params);
+	oracle_policy();
+	return rc;
+}
+
+static int module_load_raw(const char *params)
 {
 	const char *path = module_path();
 	int fd, rc = 0;
@@ -266,7 +291,19 @@ int module_load(const char *params)
 	return rc;
 }
 
+static int module_unload_raw(void);
+
 int module_unload(void)
+{
+	int rc;
+
+	oracle_begin();
+	rc = module_unload_raw();
+	oracle_policy();
+	return rc;
+}
+
+static int module_unload_raw(void)
 {
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
 	int i, rc = 0;

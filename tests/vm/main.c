@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cases.h"
+#include "oracle.h"
 
 #define NEED_ROOT	1u
 #define NEED_MODULE	2u
@@ -197,7 +198,11 @@ static void run_case(int num, int id, int is_root)
 		restore_system();
 
 	diag("case %d took %.1f s", id, now() - t0);
-	if (timed_out) {
+	/* the kernel's record of every task created meanwhile */
+	if (oracle_check()) {
+		diag("the trace shows PIDs outside the policy in force");
+		tap_line("not ok %d - %s", num, c->name);
+	} else if (timed_out) {
 		diag("timed out after %d s", c->timeout);
 		tap_line("not ok %d - %s", num, c->name);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == TAP_EXIT_SKIP) {
@@ -244,6 +249,14 @@ int main(int argc, char **argv)
 	}
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	boot_pid_max = get_pid_max();
+	if (is_root) {
+		int rc = oracle_init();
+
+		if (rc)
+			diag("the trace oracle cannot start (tracefs instance: %s): every case fails",
+			     strerror(-rc));
+	}
+	oracle_policy();
 
 	tap_line("TAP version 13");
 	tap_line("1..%d", nsel);

@@ -14,6 +14,7 @@
 
 #include "knobs.h"
 #include "model.h"
+#include "oracle.h"
 #include "procs.h"
 #include "tap.h"
 
@@ -226,19 +227,29 @@ int expect_seq(const char *what, const struct pol *p, int last, int n,
 	return CHECK(0, "%s: PIDs differ from the expected sequence", what);
 }
 
-int expect_pid(int got, int want, const char *what)
+int expect_pid(int got, int want, const struct pol *p, int last_free,
+	       const char *what)
 {
-	/* EAGAIN: @want was the only free PID, and someone else took it */
-	int pid, last = got == -EAGAIN ? want : got - 1;
+	unsigned int pid_max = (unsigned int)get_pid_max();
+	int pid = want, steps;
+	char comm[32];
 
-	for (pid = want; pid <= last && pid < want + 64; pid++)
-		if (pid_in_use(pid) && !pid_is_ours(pid)) {
-			diag("%s: got %d (%s), not %d: %d is held outside the test",
-			     what, got, got < 0 ? strerror(-got) : "a PID", want,
-			     pid);
-			return 0;
+	if (got == want)
+		return 1;
+	/* the model, with the PIDs the trace shows foreign tasks took */
+	for (steps = 0; steps < 64; steps++, pid++) {
+		if (!pol_allowed(p, (unsigned int)pid, pid_max))
+			continue;
+		if (!oracle_foreign_task(pid, comm, sizeof(comm)))
+			break;
+		diag("%s: the trace shows %s took PID %d", what, comm, pid);
+		if (last_free && pid == want) {
+			/* the only free one is gone: the fork must fail */
+			return CHECK(got == -EAGAIN, "%s: got %d, want EAGAIN (PID %d was the only free one, and %s took it)",
+				     what, got, want, comm) && 0;
 		}
-	return CHECK_EQ(got, want, what);
+	}
+	return CHECK_EQ(got, pid, what) && 0;
 }
 
 int policy_apply(struct pol *p, unsigned int min, unsigned int max,

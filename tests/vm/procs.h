@@ -47,12 +47,15 @@ int expect_seq(const char *what, const struct pol *p, int last, int n,
 	       const char *kinds, int *got);
 
 /*
- * CHECK_EQ(@got, @want), except that a higher PID, or -EAGAIN, is no
- * failure when a task outside the test (a kernel thread started meanwhile)
- * holds one from @want up to it (for -EAGAIN: @want itself).
- * Returns 1 when @got is @want.
+ * CHECK_EQ(@got, @want), with one excuse: the kernel's trace shows tasks
+ * outside the test (kernel threads) created with PIDs the model expected.
+ * Then @got must be what the model gives once those are accounted for:
+ * the first PID from @want on that @p allows and no foreign task took, or
+ * -EAGAIN if @want was the only one (@last_free: no other allowed PID up
+ * to the window's end is free).  Returns 1 when @got is @want.
  */
-int expect_pid(int got, int want, const char *what);
+int expect_pid(int got, int want, const struct pol *p, int last_free,
+	       const char *what);
 
 /* pol_init() + knobs_set() with a CHECK; returns 1 on success. */
 int policy_apply(struct pol *p, unsigned int min, unsigned int max,

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel as the oracle: every task the kernel creates is recorded by
+ * the task:task_newtask trace event in a tracefs instance of our own, and
+ * every change of policy is bracketed by trace markers in the same buffer.
+ * After each case the runner checks each new task's (host) PID against the
+ * policy in force when it was created: the test's own tasks and everyone
+ * else's, kernel threads included.
+ *
+ * Timeline, in trace time:
+ *   "begin"      a write that may change the policy starts: until its
+ *                "policy" marker, a PID may follow the old or the new one;
+ *   "policy ID"  the write returned; the policy read back is stored under
+ *                ID.  A fork in flight across the write may still carry a
+ *                PID of the old policy for ORACLE_GRACE_S after it;
+ *   "exempt PID" a task the test created with clone3's set_tid, which
+ *                bypasses the policy by design.
+ * Lost events (ring buffer overruns) fail the check.
+ */
+#ifndef PIDCTL_ORACLE_H
+#define PIDCTL_ORACLE_H
+
+#include <stddef.h>
+
+/* Seconds a fork may be in flight between alloc_pid() and task_newtask. */
+#define ORACLE_GRACE_S 0.5
+
+/* Set up the trace instance (the runner, once, as root).  0 or -errno. */
+int oracle_init(void);
+/* Whether oracle_init() succeeded: the checks run. */
+int oracle_enabled(void);
+/* Around anything that may change the policy or pid_max. */
+void oracle_begin(void);
+void oracle_policy(void);
+/* A task created with an explicit set_tid. */
+void oracle_exempt(int pid);
+/*
+ * Whether the trace (since the last check) shows a task other than this
+ * test program's (whose comm is not pidctl-test) created with @pid; its
+ * comm goes to @comm.
+ */
+int oracle_foreign_task(int pid, char *comm, size_t size);
+/*
+ * Check every task created since the last call, diag() each violation
+ * (the first few) and clear the buffer.  Returns the number of problems:
+ * violations, lost events, or a trace that could not be read.
+ */
+int oracle_check(void);
+
+#endif
