@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Cases 10 and 16: worker processes forking and creating threads on both
- * vCPUs, while another process rewrites the knobs (10) or the module is
- * unloaded under them (16).
+ * vCPUs, while other processes rewrite the knobs, move ns_last_pid and
+ * clone with set_tid (10), or the module is unloaded under them (16).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,11 +16,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/sched.h>
+#include <stdint.h>
+
 #include "cases.h"
+#include "oracle.h"
 
 #define NWORKERS	4
 #define BATCH		4
 #define MAX_STATES	16
+#define NHELPERS	3	/* rewriter, ns_last_pid writer, set_tid cloner */
 
 struct wstat {
 	long forks, threads, bad, eagain, other;
@@ -31,11 +36,21 @@ struct storm {
 	int go, stop, check;		/* accessed with __atomic */
 	long target;			/* creations per worker; 0: until stop */
 	unsigned int pid_max;
+	/*
+	 * The policy after k completed knob writes is states[k % nstates].
+	 * The rewriter makes seq odd before each write and even after it, so
+	 * a fork that read seq s0 before and s1 after it saw one of the
+	 * states s0 / 2 .. (s1 + 1) / 2.
+	 */
 	int nstates;
-	struct pol states[MAX_STATES];	/* the union that PIDs must be in */
+	long seq;
+	struct pol states[MAX_STATES];
 	struct wstat w[NWORKERS];
 	long rewrites, rewrite_errs;
 	int rewrite_first_err;
+	long cursor_moves, cursor_errs;
+	long set_tids, set_tid_busy, set_tid_errs;
+	int set_tid_first_err, set_tid_wrong;
 };
 
 static int load(const int *v)
@@ -48,14 +63,22 @@ static void store(int *v, int x)
 	__atomic_store_n(v, x, __ATOMIC_SEQ_CST);
 }
 
-static void note_pid(struct storm *s, struct wstat *w, int pid)
+static long seq_now(struct storm *s)
 {
-	int i;
+	return __atomic_load_n(&s->seq, __ATOMIC_SEQ_CST);
+}
+
+/* @pid was made between reading seq @s0 and @s1: one of those states. */
+static void note_pid(struct storm *s, struct wstat *w, int pid, long s0,
+		     long s1)
+{
+	long k;
 
 	if (!load(&s->check))
 		return;
-	for (i = 0; i < s->nstates; i++)
-		if (pol_allowed(&s->states[i], (unsigned)pid, s->pid_max))
+	for (k = s0 / 2; k <= (s1 + 1) / 2 && k < s0 / 2 + s->nstates; k++)
+		if (pol_allowed(&s->states[k % s->nstates], (unsigned)pid,
+				s->pid_max))
 			return;
 	if (!w->bad++)
 		w->first_bad = pid;
@@ -81,6 +104,7 @@ static void worker(struct storm *s, int id)
 	struct wstat *w = &s->w[id];
 	pthread_t t[BATCH];
 	int tid[BATCH], made[BATCH];
+	long s0[BATCH];
 	pid_t kids[BATCH];
 	int i, nk;
 
@@ -90,6 +114,7 @@ static void worker(struct storm *s, int id)
 	while (!load(&s->stop) &&
 	       (!s->target || w->forks + w->threads < s->target)) {
 		for (i = nk = 0; i < BATCH; i++) {
+			long before = seq_now(s);
 			pid_t pid = fork();
 
 			if (pid == 0)
@@ -100,7 +125,7 @@ static void worker(struct storm *s, int id)
 			}
 			kids[nk++] = pid;
 			w->forks++;
-			note_pid(s, w, pid);
+			note_pid(s, w, pid, before, seq_now(s));
 		}
 		for (i = 0; i < nk; i++)
 			waitpid(kids[i], NULL, 0);
@@ -108,6 +133,7 @@ static void worker(struct storm *s, int id)
 			int rc;
 
 			tid[i] = 0;
+			s0[i] = seq_now(s);
 			rc = pthread_create(&t[i], NULL, tid_thread, &tid[i]);
 			made[i] = rc == 0;
 			if (rc)
@@ -118,7 +144,7 @@ static void worker(struct storm *s, int id)
 				continue;
 			pthread_join(t[i], NULL);
 			w->threads++;
-			note_pid(s, w, tid[i]);
+			note_pid(s, w, tid[i], s0[i], seq_now(s));
 		}
 	}
 	_exit(0);
@@ -128,13 +154,18 @@ struct step {
 	const char *knob, *val;
 };
 
-/* One knob changes per step, so every state in between is in the union. */
+/*
+ * One knob changes per step and the cycle returns to where it started,
+ * passing through "no policy" (every knob at its default) on the way.
+ */
 #define R1 "13000-13099"
 #define R2 "13000-13099,14444,17000-17999"
 static const struct step cycle[] = {
 	{ "stride", "5" }, { "reserved", R2 }, { "min", "12000" },
 	{ "max", "16000" }, { "stride", "1" }, { "reserved", R1 },
 	{ "min", "10000" }, { "max", "20000" },
+	{ "reserved", "" }, { "min", "0" }, { "max", "0" },
+	{ "max", "20000" }, { "min", "10000" }, { "reserved", R1 },
 };
 #define NSTEPS ((int)(sizeof(cycle) / sizeof(cycle[0])))
 
@@ -146,12 +177,69 @@ static void rewriter(struct storm *s)
 	while (!load(&s->go))
 		sleep_ms(1);
 	while (!load(&s->stop)) {
+		__atomic_add_fetch(&s->seq, 1, __ATOMIC_SEQ_CST);
 		rc = knob_write(cycle[i].knob, cycle[i].val);
+		__atomic_add_fetch(&s->seq, 1, __ATOMIC_SEQ_CST);
 		if (rc && !s->rewrite_errs++)
 			s->rewrite_first_err = rc;
 		s->rewrites++;
 		i = (i + 1) % NSTEPS;
 		sleep_ms(2);
+	}
+	_exit(0);
+}
+
+/* ns_last_pid anywhere: in, below and above the window, in reserved PIDs. */
+static void cursor_mover(struct storm *s)
+{
+	static const int spots[] = { 9000, 10000, 12999, 13050, 14443, 16500,
+				     17500, 19990, 20000, 25000, 400 };
+	unsigned int r = 1;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	while (!load(&s->go))
+		sleep_ms(1);
+	while (!load(&s->stop)) {
+		r = r * 1103515245u + 12345u;
+		if (set_last_pid(spots[(r >> 16) % (sizeof(spots) / sizeof(spots[0]))]))
+			s->cursor_errs++;
+		s->cursor_moves++;
+		sleep_ms(1);
+	}
+	_exit(0);
+}
+
+/* clone3 set_tid into the reserved range R1, which the policy skips. */
+static void set_tid_cloner(struct storm *s)
+{
+	struct clone_args a;
+	int tid = 13000;
+	long pid;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	while (!load(&s->go))
+		sleep_ms(1);
+	while (!load(&s->stop)) {
+		memset(&a, 0, sizeof(a));
+		a.exit_signal = SIGCHLD;
+		a.set_tid = (uint64_t)(uintptr_t)&tid;
+		a.set_tid_size = 1;
+		pid = syscall(SYS_clone3, &a, sizeof(a));
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0) {
+			oracle_exempt((int)pid);
+			waitpid((pid_t)pid, NULL, 0);
+			s->set_tids++;
+			if (pid != tid && !s->set_tid_wrong)
+				s->set_tid_wrong = (int)pid;
+		} else if (errno == EEXIST) {
+			s->set_tid_busy++;	/* a worker holds it (no policy) */
+		} else if (!s->set_tid_errs++) {
+			s->set_tid_first_err = errno;
+		}
+		tid = tid == 13099 ? 13000 : tid + 1;
+		sleep_ms(3);
 	}
 	_exit(0);
 }
@@ -231,17 +319,20 @@ static void check_workers(const struct storm *s, int allow_eagain)
 	}
 }
 
-/* 10: concurrency with knob rewrites. */
+/* 10: concurrency with knob rewrites, cursor moves and set_tid. */
 void case_concurrency(void)
 {
+	static void (*const helpers[NHELPERS])(struct storm *) = {
+		rewriter, cursor_mover, set_tid_cloner,
+	};
 	struct storm *s = storm_new();
-	pid_t pids[NWORKERS + 1];
+	pid_t pids[NWORKERS + NHELPERS];
+	int i, j, live, status;
 	struct pol cur;
 	long forks, threads;
 	double t0;
-	int i, j, live;
 
-	/* the states of the rotation, for the union check */
+	/* the states of the cycle: states[k] after k writes */
 	pol_init(&cur, 10000, 20000, 1, R1);
 	s->states[s->nstates++] = cur;
 	for (i = 0; i < NSTEPS - 1; i++) {
@@ -255,35 +346,55 @@ void case_concurrency(void)
 
 	if (!CHECK(knobs_set(10000, 20000, 1, R1) == 0, "initial policy"))
 		return;
-	pids[NWORKERS] = fork();
-	if (pids[NWORKERS] == 0)
-		rewriter(s);
-	if (!CHECK(pids[NWORKERS] > 0, "fork rewriter") || !start_workers(s, pids))
+	for (i = 0; i < NHELPERS; i++) {
+		pids[NWORKERS + i] = fork();
+		if (pids[NWORKERS + i] == 0)
+			helpers[i](s);
+		if (!CHECK(pids[NWORKERS + i] > 0, "fork helper %d", i))
+			return;
+	}
+	if (!start_workers(s, pids))
 		return;
 	t0 = now();
 	store(&s->go, 1);
-	/* wait for the workers (bounded), then stop the rewriter */
+	/* wait for the workers (bounded), then stop the helpers */
 	for (live = NWORKERS; live > 0 && now() - t0 < 150;) {
-		pid_t r = waitpid(-1, NULL, WNOHANG);
+		pid_t r = waitpid(-1, &status, WNOHANG);
 
 		for (j = 0; j < NWORKERS; j++)
-			if (r == pids[j])
+			if (r == pids[j]) {
 				live--;
+				CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
+				      "worker %d ended with status %#x", j, status);
+			}
 		if (r <= 0)
 			sleep_ms(50);
 	}
+	CHECK(live == 0, "%d workers still running after 150 s", live);
 	store(&s->stop, 1);
-	for (j = 0; j <= NWORKERS; j++)
-		waitpid(pids[j], NULL, 0);
+	for (j = 0; j < NWORKERS + NHELPERS; j++) {
+		if (waitpid(pids[j], &status, 0) != pids[j] || j < NWORKERS)
+			continue;
+		CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
+		      "helper %d ended with status %#x", j - NWORKERS, status);
+	}
 
 	total(s, &forks, &threads);
-	diag("%ld forks + %ld threads in %.1f s; %ld knob rewrites", forks,
-	     threads, now() - t0, s->rewrites);
+	diag("%ld forks + %ld threads in %.1f s; %ld knob rewrites, %ld cursor moves, %ld set_tid clones (%ld busy)",
+	     forks, threads, now() - t0, s->rewrites, s->cursor_moves,
+	     s->set_tids, s->set_tid_busy);
 	CHECK(forks + threads >= 20000, "only %ld creations", forks + threads);
 	CHECK(forks >= 5000 && threads >= 5000, "both kinds exercised");
 	CHECK(s->rewrites >= 2 * NSTEPS, "only %ld rewrites", s->rewrites);
 	CHECK(s->rewrite_errs == 0, "%ld knob rewrites failed, first %s",
 	      s->rewrite_errs, strerror(-s->rewrite_first_err));
+	CHECK(s->cursor_moves > 100 && !s->cursor_errs,
+	      "%ld cursor moves, %ld failed", s->cursor_moves, s->cursor_errs);
+	CHECK(s->set_tids > 10, "only %ld set_tid clones succeeded", s->set_tids);
+	CHECK(!s->set_tid_errs, "%ld set_tid clones failed, first %s",
+	      s->set_tid_errs, strerror(s->set_tid_first_err));
+	CHECK(!s->set_tid_wrong, "set_tid gave PID %d, not the one asked for",
+	      s->set_tid_wrong);
 	check_workers(s, 0);
 }
 

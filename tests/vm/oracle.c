@@ -89,23 +89,34 @@ void oracle_exempt(int pid)
  * Snapshot what is in force now: the four knobs as read back, or "none"
  * with the module unloaded, and pid_max.  Stored in a file, since a long
  * reserved list does not fit a trace marker; the marker names the file.
+ * A process that writes the same few policies thousands of times (the
+ * concurrency case) reuses the file of an identical snapshot.
  */
+#define SNAP_CACHE 32
+
+static unsigned long long fnv1a(const char *s)
+{
+	unsigned long long h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
 void oracle_policy(void)
 {
+	static struct { unsigned long long hash; long id; pid_t owner; }
+		cache[SNAP_CACHE];
+	static char snap[(1 << 17) + 128], reserved[1 << 17];
 	static long seq;
-	static char reserved[1 << 17];
+	static int next_slot;
 	char path[64], tmp[72], v[3][32];
-	long id;
+	unsigned long long hash;
+	long id = -1;
 	FILE *f;
 	int i;
 
 	if (!enabled)
-		return;
-	id = (long)getpid() * 100000 + seq++;
-	snprintf(path, sizeof(path), SNAPDIR "/%ld", id);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
 		return;
 	if (knobs_present()) {
 		for (i = 0; i < 3; i++)
@@ -113,13 +124,31 @@ void oracle_policy(void)
 				strcpy(v[i], "?");
 		if (knob_read("reserved", reserved, sizeof(reserved)))
 			strcpy(reserved, "?");
-		fprintf(f, "%s %s %s %d\n%s\n", v[0], v[1], v[2],
-			get_pid_max(), reserved);
+		snprintf(snap, sizeof(snap), "%s %s %s %d\n%s\n", v[0], v[1],
+			 v[2], get_pid_max(), reserved);
 	} else {
-		fprintf(f, "none none none %d\n\n", get_pid_max());
+		snprintf(snap, sizeof(snap), "none none none %d\n\n",
+			 get_pid_max());
 	}
-	fclose(f);
-	rename(tmp, path);
+	hash = fnv1a(snap);
+	for (i = 0; i < SNAP_CACHE; i++)
+		if (cache[i].owner == getpid() && cache[i].hash == hash)
+			id = cache[i].id;
+	if (id < 0) {
+		id = (long)getpid() * 100000 + seq++;
+		snprintf(path, sizeof(path), SNAPDIR "/%ld", id);
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		f = fopen(tmp, "we");
+		if (!f)
+			return;
+		fputs(snap, f);
+		fclose(f);
+		rename(tmp, path);
+		cache[next_slot].hash = hash;
+		cache[next_slot].id = id;
+		cache[next_slot].owner = getpid();
+		next_slot = (next_slot + 1) % SNAP_CACHE;
+	}
 	mark("pidctl-oracle policy %ld", id);
 }
 
