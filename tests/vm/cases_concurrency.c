@@ -342,7 +342,7 @@ void case_concurrency(void)
 	for (i = 0; i < s->nstates; i++)
 		diag("policy %d: %s", i, pol_str(&s->states[i]));
 	s->check = 1;
-	s->target = 5500;
+	s->target = 3000;
 
 	if (!CHECK(knobs_set(10000, 20000, 1, R1) == 0, "initial policy"))
 		return;
@@ -383,7 +383,8 @@ void case_concurrency(void)
 	diag("%ld forks + %ld threads in %.1f s; %ld knob rewrites, %ld cursor moves, %ld set_tid clones (%ld busy)",
 	     forks, threads, now() - t0, s->rewrites, s->cursor_moves,
 	     s->set_tids, s->set_tid_busy);
-	CHECK(forks + threads >= 20000, "only %ld creations", forks + threads);
+	CHECK(forks + threads >= NWORKERS * 3000, "only %ld creations",
+	      forks + threads);
 	CHECK(forks >= 5000 && threads >= 5000, "both kinds exercised");
 	CHECK(s->rewrites >= 2 * NSTEPS, "only %ld rewrites", s->rewrites);
 	CHECK(s->rewrite_errs == 0, "%ld knob rewrites failed, first %s",

@@ -301,19 +301,52 @@ static double stamp_before(const char *line, const char *at)
 }
 
 /*
- * The policies in force: @cur; @prev until @prev_until (trace time), for
- * forks in flight across the change; and while a change is under way
- * (between its markers), @next as well.  Kept across checks: a case
- * starts under the policy the last one ended with.
+ * The policies in force: @cur; while a change is under way (between its
+ * markers) @next as well; and each of the last HISTORY policies until
+ * ORACLE_GRACE_S after it ended, for forks in flight across changes.
+ * Kept across checks: a case starts under the policy the last one ended
+ * with.
  */
+#define HISTORY 32
+
 struct timeline {
-	struct opol *cur, *prev, *next;
-	double prev_until;
+	struct opol *cur, *next;
+	struct opol *hist[HISTORY];
+	double ended[HISTORY];
+	int nhist, head;
 	int changing;
 };
 
-static struct opol pol[3] = { { .none = 1 }, { .none = 1 }, { .none = 1 } };
-static struct timeline tl = { &pol[0], &pol[1], &pol[2], -1, 0 };
+static struct opol pool[HISTORY + 2];
+static struct timeline tl = { &pool[0], &pool[1], { 0 }, { 0 }, 0, 0, 0 };
+
+/* @cur ended at @t: into the history; @next becomes @cur. */
+static void timeline_advance(double t)
+{
+	struct opol *spare = tl.nhist == HISTORY ? tl.hist[tl.head] :
+			     &pool[2 + tl.nhist];
+
+	tl.hist[tl.head] = tl.cur;
+	tl.ended[tl.head] = t;
+	tl.head = (tl.head + 1) % HISTORY;
+	if (tl.nhist < HISTORY)
+		tl.nhist++;
+	tl.cur = tl.next;
+	tl.next = spare;
+	tl.changing = 0;
+}
+
+/* Did a policy that ended at most ORACLE_GRACE_S before @t allow @pid? */
+static int recently_allowed(double t, unsigned int pid)
+{
+	int i;
+
+	for (i = 0; i < tl.nhist; i++)
+		if (tl.ended[i] + ORACLE_GRACE_S >= t &&
+		    opol_allows(tl.hist[i], pid))
+			return 1;
+	return 0;
+}
 
 static int *exempt;
 static size_t nexempt, exempt_cap;
@@ -400,7 +433,6 @@ int oracle_check(void)
 	for (i = 0; i < ntasks; i++) {
 		struct newtask *k = &tasks[i];
 		unsigned int pid = (unsigned int)k->pid;
-		struct opol *old;
 		size_t j;
 
 		if (k->pid == -1) {
@@ -426,19 +458,14 @@ int oracle_check(void)
 				problems++;
 				tl.next->unknown = 1;
 			}
-			old = tl.prev;
-			tl.prev = tl.cur;
-			tl.cur = tl.next;
-			tl.next = old;
-			tl.prev_until = k->t + ORACLE_GRACE_S;
-			tl.changing = 0;
+			timeline_advance(k->t);
 			continue;
 		}
 		if (is_exempt(k->pid) || opol_allows(tl.cur, pid))
 			continue;
 		if (tl.changing && opol_allows(tl.next, pid))
 			continue;
-		if (k->t <= tl.prev_until && opol_allows(tl.prev, pid))
+		if (recently_allowed(k->t, pid))
 			continue;
 		problems++;
 		if (reports++ < MAX_REPORTS)

@@ -12,7 +12,8 @@
  *                "policy" marker, a PID may follow the old or the new one;
  *   "policy ID"  the write returned; the policy read back is stored under
  *                ID.  A fork in flight across the write may still carry a
- *                PID of the old policy for ORACLE_GRACE_S after it;
+ *                PID of the old policy for ORACLE_GRACE_S after it
+ *                (the policies of a burst of changes within it all count);
  *   "exempt PID" a task the test created with clone3's set_tid, which
  *                bypasses the policy by design.
  * Lost events (ring buffer overruns) fail the check.
@@ -22,8 +23,14 @@
 
 #include <stddef.h>
 
-/* Seconds a fork may be in flight between alloc_pid() and task_newtask. */
-#define ORACLE_GRACE_S 0.5
+/*
+ * Seconds a fork may be in flight between alloc_pid() and task_newtask.
+ * Under TCG on a loaded host a vCPU can stall for hundreds of milliseconds
+ * there (seen: > 0.5 s); the concurrency case checks its own forks
+ * exactly with sequence numbers, so the grace only widens what a foreign
+ * task may carry right after a change.
+ */
+#define ORACLE_GRACE_S 2.0
 
 /* Set up the trace instance (the runner, once, as root).  0 or -errno. */
 int oracle_init(void);
