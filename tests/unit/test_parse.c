@@ -13,7 +13,8 @@
 #define EINVAL_ (-PIDCTL_EINVAL)
 #define E2BIG_ (-PIDCTL_E2BIG)
 
-static struct pidctl_range ranges[PIDCTL_MAX_RANGES + 8];
+/* room for the 10,000-range lists below, whatever the cap is */
+static struct pidctl_range ranges[(PIDCTL_MAX_RANGES > 10000 ? PIDCTL_MAX_RANGES : 10000) + 8];
 
 /* Parse @len bytes of @s with @cap; on success format into @text. */
 static int parse_fmt(const char *s, unsigned long len, unsigned int cap,

@@ -357,36 +357,42 @@ void case_concurrency(void)
 		return;
 	t0 = now();
 	store(&s->go, 1);
-	/* wait for the workers (bounded), then stop the helpers */
-	for (live = NWORKERS; live > 0 && now() - t0 < 150;) {
+	/*
+	 * Until every worker made its share, or for 100 s on a slow host;
+	 * then stop everyone.  What the case proves lies in the checks, not
+	 * the volume, which only has to give every state of the cycle many
+	 * forks and threads.
+	 */
+	for (live = NWORKERS; live > 0 && now() - t0 < 100;) {
 		pid_t r = waitpid(-1, &status, WNOHANG);
 
 		for (j = 0; j < NWORKERS; j++)
 			if (r == pids[j]) {
 				live--;
+				pids[j] = 0;
 				CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
 				      "worker %d ended with status %#x", j, status);
 			}
 		if (r <= 0)
 			sleep_ms(50);
 	}
-	CHECK(live == 0, "%d workers still running after 150 s", live);
 	store(&s->stop, 1);
 	for (j = 0; j < NWORKERS + NHELPERS; j++) {
-		if (waitpid(pids[j], &status, 0) != pids[j] || j < NWORKERS)
+		if (!pids[j] || waitpid(pids[j], &status, 0) != pids[j])
 			continue;
 		CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
-		      "helper %d ended with status %#x", j - NWORKERS, status);
+		      "%s %d ended with status %#x",
+		      j < NWORKERS ? "worker" : "helper",
+		      j < NWORKERS ? j : j - NWORKERS, status);
 	}
 
 	total(s, &forks, &threads);
 	diag("%ld forks + %ld threads in %.1f s; %ld knob rewrites, %ld cursor moves, %ld set_tid clones (%ld busy)",
 	     forks, threads, now() - t0, s->rewrites, s->cursor_moves,
 	     s->set_tids, s->set_tid_busy);
-	CHECK(forks + threads >= NWORKERS * 3000, "only %ld creations",
-	      forks + threads);
-	CHECK(forks >= 5000 && threads >= 5000, "both kinds exercised");
-	CHECK(s->rewrites >= 2 * NSTEPS, "only %ld rewrites", s->rewrites);
+	CHECK(forks >= 2000 && threads >= 2000,
+	      "only %ld forks and %ld threads", forks, threads);
+	CHECK(s->rewrites >= 10 * NSTEPS, "only %ld rewrites", s->rewrites);
 	CHECK(s->rewrite_errs == 0, "%ld knob rewrites failed, first %s",
 	      s->rewrite_errs, strerror(-s->rewrite_first_err));
 	CHECK(s->cursor_moves > 100 && !s->cursor_errs,

@@ -3,6 +3,7 @@
  * Cases 1 and 15: loading the module, its defaults, and its parameters.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "cases.h"
@@ -94,7 +95,52 @@ static const struct bad_params bad_params[] = {
 	{ "max=4194305", "max out of range" },
 	{ "min=abc", "not a number" },
 	{ "min=4000 max=4009 reserved=4000-4009", "window fully reserved" },
+	/* the sysctls' grammar: decimal, no prefix, sign or leading zero */
+	{ "min=010", "leading zero (octal?)" },
+	{ "max=0x1000", "hex prefix" },
+	{ "stride=+5", "sign" },
+	{ "max=5000x", "trailing garbage" },
+	{ "reserved=1-2-3", "malformed range" },
 };
+
+/*
+ * reserved= longer than a charp parameter's 1,024 bytes: all of it is
+ * taken, and forks obey it from the first one after insmod returns.
+ */
+static void check_long_reserved(void)
+{
+	static char params[8192], want[8192];
+	size_t len = 0, wlen = 0;
+	int i, got[2], rc;
+	struct pol p;
+
+	len = (size_t)sprintf(params, "min=20000 max=21000 reserved=");
+	for (i = 0; i < 400; i++) {
+		len += (size_t)sprintf(params + len, "%s%d", i ? "," : "",
+				       20000 + 2 * i);
+		wlen += (size_t)sprintf(want + wlen, "%s%d", i ? "," : "",
+					20000 + 2 * i);
+	}
+	rc = module_load(params);
+	if (!CHECK(rc == 0, "insmod with a %zu-byte reserved=: %s", len,
+		   strerror(-rc)))
+		return;
+	{
+		static char v[8192];
+
+		rc = knob_read("reserved", v, sizeof(v));
+		CHECK(rc == 0 && !strcmp(v, want),
+		      "reserved= of %zu bytes reads back %zu bytes (rc %d)",
+		      wlen, strlen(v), rc);
+	}
+	pol_init(&p, 20000, 21000, 1, "20000,20002,20004,20006,20008");
+	if (expect_seq("long reserved= parameter", &p, 19999, 2, NULL, got)) {
+		CHECK_EQ(got[0], 20001, "first odd PID");
+		CHECK_EQ(got[1], 20003, "next odd PID");
+	}
+	rc = module_unload();
+	CHECK(rc == 0, "rmmod: %s", strerror(-rc));
+}
 
 /* 15: module parameters. */
 void case_module_params(void)
@@ -142,6 +188,8 @@ void case_module_params(void)
 		if (module_loaded())
 			module_unload();
 	}
+
+	check_long_reserved();
 
 	rc = module_load("");
 	if (CHECK(rc == 0, "insmod without parameters: %s", strerror(-rc)))
