@@ -14,6 +14,8 @@ extern struct mutex pidctl_config_lock;
 
 /* The policy in force, for a caller holding pidctl_config_lock. */
 const struct pidctl_policy *pidctl_policy_get(void);
+/* Bumped by every publish: tells whether the policy changed since. */
+u64 pidctl_policy_generation(void);
 /* The policy in force, for the allocator hook (preemption is off). */
 const struct pidctl_policy *pidctl_policy_get_sched(void);
 struct pidctl_policy *pidctl_policy_alloc(unsigned int nr_ranges);

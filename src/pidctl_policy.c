@@ -34,6 +34,14 @@ struct pidctl_policy_box {
 
 /* Written under pidctl_config_lock; read by the hook under RCU-sched. */
 static struct pidctl_policy __rcu *pidctl_current;
+/* How many policies were published: under pidctl_config_lock. */
+static u64 pidctl_generation;
+
+u64 pidctl_policy_generation(void)
+{
+	lockdep_assert_held(&pidctl_config_lock);
+	return pidctl_generation;
+}
 
 const struct pidctl_policy *pidctl_policy_get(void)
 {
@@ -131,6 +139,7 @@ int pidctl_policy_publish(struct pidctl_policy *p)
 	}
 
 	rcu_assign_pointer(pidctl_current, p);
+	pidctl_generation++;
 	if (active && !was_active) {
 		ret = pidctl_hook_arm();
 		if (ret) {

@@ -81,7 +81,7 @@ struct pidctl_piece {
 	unsigned long stamp;			/* jiffies, to evict the oldest */
 	char *text;				/* held, not yet applied */
 	struct pidctl_policy *before;		/* undo of a value applied whole */
-	const struct pidctl_policy *applied;	/* ... which was this one */
+	u64 applied;				/* ... at this policy generation */
 };
 
 static struct pidctl_piece pidctl_pieces[PIDCTL_PIECE_SLOTS];
@@ -282,11 +282,14 @@ static int pidctl_reserved_piece(struct pidctl_piece *s, const char *buf,
 		return ret;
 	}
 	/* the value before was whole by the rule, yet it goes on: undo it */
-	if (s->before && pidctl_policy_get() == s->applied) {
+	if (s->before && pidctl_policy_generation() == s->applied) {
 		ret = pidctl_policy_publish(s->before);
 		s->before = NULL;
-		pr_warn_ratelimited("reserved: a value written in pieces that are not whole 1 KiB blocks is refused; the list before it is back%s\n",
-				    ret ? " NOT (it no longer validates)" : "");
+		if (ret)
+			pr_err_ratelimited("reserved: a value written in pieces that are not whole 1 KiB blocks is refused, and the list before it could not be put back (%d)\n",
+					   ret);
+		else
+			pr_warn_ratelimited("reserved: a value written in pieces that are not whole 1 KiB blocks is refused; the list before it is back\n");
 	}
 	pidctl_piece_drop(s);
 	return -EINVAL;
@@ -314,7 +317,7 @@ static int pidctl_reserved_write(const char *buf, size_t len, loff_t pos)
 	if (!ret && before) {
 		s = pidctl_piece_new(tgid, len);
 		s->before = before;
-		s->applied = pidctl_policy_get();
+		s->applied = pidctl_policy_generation();
 	} else {
 		pidctl_policy_free(before);
 	}
