@@ -46,6 +46,15 @@ int oracle_init(void)
 		rc = write_file(INSTANCE "/trace_clock", "mono");
 	if (!rc)
 		rc = write_file(INSTANCE "/events/task/task_newtask/enable", "1");
+	/* when each parent entered clone(): the earliest its PID was chosen */
+	if (!rc)
+		rc = write_file(INSTANCE "/events/syscalls/sys_enter_clone/enable", "1");
+	if (!rc)
+		rc = write_file(INSTANCE "/events/syscalls/sys_enter_clone3/enable", "1");
+	if (!rc)
+		rc = write_file(INSTANCE "/events/syscalls/sys_enter_fork/enable", "1");
+	if (!rc)
+		rc = write_file(INSTANCE "/events/syscalls/sys_enter_vfork/enable", "1");
 	if (!rc)
 		rc = write_file(INSTANCE "/trace", "");
 	if (!rc)
@@ -301,51 +310,66 @@ static double stamp_before(const char *line, const char *at)
 }
 
 /*
- * The policies in force: @cur; while a change is under way (between its
- * markers) @next as well; and each of the last HISTORY policies until
- * ORACLE_GRACE_S after it ended, for forks in flight across changes.
- * Kept across checks: a case starts under the policy the last one ended
- * with.
+ * The timeline of policies: each with the span of trace time in which a
+ * PID could be allocated under it, from the "begin" marker of the write
+ * that made it (the write may publish at any point after that) to the
+ * "policy" marker of the write that replaced it.  The last HISTORY spans
+ * are kept; the current policy's span is open.  Kept across checks: a
+ * case starts under the policy the last one ended with.
  */
-#define HISTORY 32
+#define HISTORY 64
 
-struct timeline {
-	struct opol *cur, *next;
-	struct opol *hist[HISTORY];
-	double ended[HISTORY];
-	int nhist, head;
-	int changing;
+struct span {
+	struct opol *pol;
+	double from, until;	/* until < 0: still in force */
 };
 
-static struct opol pool[HISTORY + 2];
-static struct timeline tl = { &pool[0], &pool[1], { 0 }, { 0 }, 0, 0, 0 };
+static struct opol pool[HISTORY + 1];
+static struct span spans[HISTORY];
+static int nspans, newest = -1, next_free;
 
-/* @cur ended at @t: into the history; @next becomes @cur. */
-static void timeline_advance(double t)
+/* The policy loaded into a free buffer becomes current as of @from. */
+static struct opol *span_buffer(void)
 {
-	struct opol *spare = tl.nhist == HISTORY ? tl.hist[tl.head] :
-			     &pool[2 + tl.nhist];
+	/* the buffer of the span about to be overwritten, or a fresh one */
+	int slot = (newest + 1) % HISTORY;
 
-	tl.hist[tl.head] = tl.cur;
-	tl.ended[tl.head] = t;
-	tl.head = (tl.head + 1) % HISTORY;
-	if (tl.nhist < HISTORY)
-		tl.nhist++;
-	tl.cur = tl.next;
-	tl.next = spare;
-	tl.changing = 0;
+	if (nspans == HISTORY)
+		return spans[slot].pol;
+	return &pool[next_free];
 }
 
-/* Did a policy that ended at most ORACLE_GRACE_S before @t allow @pid? */
-static int recently_allowed(double t, unsigned int pid)
+static void span_push(struct opol *p, double from, double now_t)
 {
-	int i;
+	if (newest >= 0)
+		spans[newest].until = now_t;
+	newest = (newest + 1) % HISTORY;
+	if (nspans < HISTORY) {
+		nspans++;
+		next_free++;
+	}
+	spans[newest].pol = p;
+	spans[newest].from = from;
+	spans[newest].until = -1;
+}
 
-	for (i = 0; i < tl.nhist; i++)
-		if (tl.ended[i] + ORACLE_GRACE_S >= t &&
-		    opol_allows(tl.hist[i], pid))
+/*
+ * Was @pid allowed by some policy in force at a moment of [@t0, @t1]?
+ * Returns -1 when the history does not reach back to @t0 (cannot tell).
+ */
+static int allowed_during(unsigned int pid, double t0, double t1)
+{
+	int i, k;
+
+	for (k = 0; k < nspans; k++) {
+		i = (newest - k + HISTORY) % HISTORY;
+		/* this one, and so every older one, ended before @t0 */
+		if (spans[i].until >= 0 && spans[i].until < t0)
+			return 0;
+		if (spans[i].from <= t1 && opol_allows(spans[i].pol, pid))
 			return 1;
-	return 0;
+	}
+	return nspans < HISTORY ? 0 : -1;
 }
 
 static int *exempt;
@@ -361,19 +385,100 @@ static int is_exempt(int pid)
 	return 0;
 }
 
-struct newtask {
+/* What a trace line is about, in trace order. */
+enum ev_kind { EV_BEGIN, EV_POLICY, EV_CLONE, EV_NEWTASK };
+
+struct event {
+	enum ev_kind kind;
 	double t;
-	int pid;
-	char comm[32];
+	int task;		/* the task that logged it (common_pid) */
+	int pid;		/* EV_NEWTASK: the new task's PID */
+	long id;		/* EV_POLICY: the snapshot */
+	char comm[32];		/* EV_NEWTASK: the new task's comm */
 };
+
+/* common_pid: the digits after the last '-' before the " [CPU]" field. */
+static int line_task(const char *line)
+{
+	const char *cpu = strstr(line, " ["), *dash;
+
+	if (!cpu)
+		return -1;
+	for (dash = cpu; dash > line && dash[-1] != '-'; dash--)
+		;
+	return dash > line ? atoi(dash) : -1;
+}
+
+static int parse_line(const char *line, struct event *e)
+{
+	static const char *const clones[] = {
+		": sys_clone(", ": sys_clone3(", ": sys_fork(", ": sys_vfork(",
+	};
+	const char *m, *at = NULL;
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	if ((m = strstr(line, ": tracing_mark_write: pidctl-oracle "))) {
+		at = m;
+		if (strstr(m, " exempt ")) {
+			if (nexempt == exempt_cap) {
+				exempt_cap = exempt_cap ? 2 * exempt_cap : 64;
+				exempt = realloc(exempt, exempt_cap * sizeof(*exempt));
+			}
+			exempt[nexempt++] = atoi(strstr(m, " exempt ") + 8);
+			return 0;
+		}
+		if (strstr(m, " begin")) {
+			e->kind = EV_BEGIN;
+		} else if (strstr(m, " policy ")) {
+			e->kind = EV_POLICY;
+			e->id = atol(strstr(m, " policy ") + 8);
+		} else {
+			return 0;
+		}
+	} else if ((m = strstr(line, ": task_newtask: pid="))) {
+		at = m;
+		e->kind = EV_NEWTASK;
+		e->pid = atoi(m + 20);
+		if (!strstr(m, "comm=") ||
+		    sscanf(strstr(m, "comm=") + 5, "%31s", e->comm) != 1)
+			strcpy(e->comm, "?");
+	} else {
+		for (i = 0; !at && i < sizeof(clones) / sizeof(clones[0]); i++)
+			at = strstr(line, clones[i]);
+		if (!at)
+			return 0;
+		e->kind = EV_CLONE;
+	}
+	e->t = stamp_before(line, at);
+	e->task = line_task(line);
+	return 1;
+}
+
+/* The time each task last entered a clone-family syscall (small table). */
+#define CLONERS 4096
+static struct { int task; double t; } clone_at[CLONERS];
+
+static double *clone_slot(int task)
+{
+	unsigned int h = (unsigned int)task * 2654435761u % CLONERS, i;
+
+	for (i = 0; i < CLONERS; i++, h = (h + 1) % CLONERS)
+		if (clone_at[h].task == task || !clone_at[h].task) {
+			clone_at[h].task = task;
+			return &clone_at[h].t;
+		}
+	return NULL;
+}
 
 int oracle_check(void)
 {
-	struct newtask *tasks = NULL;
-	size_t ntasks = 0, cap = 0, i;
-	int problems = 0, reports = 0;
+	struct event *evs = NULL, ev;
+	size_t n = 0, cap = 0, i, j;
+	int problems = 0, reports = 0, unknown = 0, verdict;
 	char *line = NULL;
 	size_t lcap = 0;
+	double *slot, t0;
 	long lost;
 	FILE *f;
 
@@ -392,90 +497,97 @@ int oracle_check(void)
 		diag("oracle: cannot read the trace: %s", strerror(errno));
 		return problems + 1;
 	}
-	/* Pass 1: exemptions anywhere; pass 2 below walks the timeline. */
 	nexempt = 0;
 	while (getline(&line, &lcap, f) > 0) {
-		char *m = strstr(line, ": tracing_mark_write: pidctl-oracle ");
-		char *e = strstr(line, ": task_newtask: pid=");
-
-		if (m && strstr(m, " exempt ")) {
-			if (nexempt == exempt_cap) {
-				exempt_cap = exempt_cap ? 2 * exempt_cap : 64;
-				exempt = realloc(exempt, exempt_cap * sizeof(*exempt));
-			}
-			exempt[nexempt++] = atoi(strstr(m, " exempt ") + 8);
-		}
-		if (!m && !e)
+		if (!parse_line(line, &ev))
 			continue;
-		if (ntasks == cap) {
-			cap = cap ? 2 * cap : 1024;
-			tasks = realloc(tasks, cap * sizeof(*tasks));
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4096;
+			evs = realloc(evs, cap * sizeof(*evs));
 		}
-		tasks[ntasks].t = stamp_before(line, m ? m : e);
-		if (e) {
-			tasks[ntasks].pid = atoi(e + 20);
-			sscanf(strstr(e, "comm=") ? strstr(e, "comm=") + 5 : "?",
-			       "%31s", tasks[ntasks].comm);
-		} else if (strstr(m, " begin")) {
-			tasks[ntasks].pid = -1;
-		} else if (strstr(m, " policy ")) {
-			tasks[ntasks].pid = -2;
-			snprintf(tasks[ntasks].comm, sizeof(tasks[ntasks].comm),
-				 "%ld", atol(strstr(m, " policy ") + 8));
-		} else {
-			continue;	/* exempt */
-		}
-		ntasks++;
+		evs[n++] = ev;
 	}
 	fclose(f);
 	free(line);
+	memset(clone_at, 0, sizeof(clone_at));
 
-	for (i = 0; i < ntasks; i++) {
-		struct newtask *k = &tasks[i];
-		unsigned int pid = (unsigned int)k->pid;
-		size_t j;
+	for (i = 0; i < n; i++) {
+		struct event *e = &evs[i];
+		struct opol *p;
 
-		if (k->pid == -1) {
-			/* the policy this change ends in: its "policy" marker */
-			for (j = i + 1; j < ntasks && tasks[j].pid != -2; j++)
+		switch (e->kind) {
+		case EV_BEGIN:
+			/* the policy this write ends in: its "policy" marker */
+			for (j = i + 1; j < n && evs[j].kind != EV_POLICY; j++)
 				;
-			if (j == ntasks || load_policy(atol(tasks[j].comm), tl.next)) {
-				memset(tl.next, 0, sizeof(*tl.next));
-				tl.next->unknown = 1;	/* cannot tell: allow */
-				if (j < ntasks) {
-					diag("oracle: policy snapshot %s unreadable",
-					     tasks[j].comm);
+			p = span_buffer();
+			if (j == n || load_policy(evs[j].id, p)) {
+				memset(p, 0, sizeof(*p));
+				p->unknown = 1;
+				if (j < n) {
+					diag("oracle: policy snapshot %ld unreadable",
+					     evs[j].id);
 					problems++;
 				}
 			}
-			tl.changing = 1;
-			continue;
-		}
-		if (k->pid == -2) {
-			if (!tl.changing &&
-			    load_policy(atol(k->comm), tl.next)) {
-				diag("oracle: policy snapshot %s unreadable", k->comm);
-				problems++;
-				tl.next->unknown = 1;
+			span_push(p, e->t, e->t);
+			/* the old one stays possible until the write returned */
+			if (j < n) {
+				int prev = (newest - 1 + HISTORY) % HISTORY;
+
+				if (nspans > 1)
+					spans[prev].until = evs[j].t;
+				evs[j].id = -1;	/* consumed */
 			}
-			timeline_advance(k->t);
-			continue;
+			break;
+		case EV_POLICY:
+			if (e->id < 0)
+				break;
+			/* a marker without a "begin" (should not happen) */
+			p = span_buffer();
+			if (load_policy(e->id, p)) {
+				memset(p, 0, sizeof(*p));
+				p->unknown = 1;
+			}
+			span_push(p, e->t, e->t);
+			break;
+		case EV_CLONE:
+			slot = clone_slot(e->task);
+			if (slot)
+				*slot = e->t;
+			break;
+		case EV_NEWTASK:
+			if (is_exempt(e->pid))
+				break;
+			/*
+			 * The PID was allocated after the parent entered
+			 * clone(); a task without such a syscall (a kernel
+			 * thread) may have been allocated up to
+			 * ORACLE_GRACE_S before its event.
+			 */
+			slot = clone_slot(e->task);
+			t0 = slot && *slot > 0 ? *slot : e->t - ORACLE_GRACE_S;
+			if (slot)
+				*slot = 0;
+			verdict = allowed_during((unsigned int)e->pid, t0, e->t);
+			if (verdict < 0)
+				unknown++;
+			if (verdict)
+				break;
+			problems++;
+			if (reports++ < MAX_REPORTS)
+				diag("oracle: task %s (parent %d) got PID %d at %.6f, outside every policy in force since %.6f (now %s)",
+				     e->comm, e->task, e->pid, e->t, t0,
+				     opol_str(spans[newest].pol));
+			break;
 		}
-		if (is_exempt(k->pid) || opol_allows(tl.cur, pid))
-			continue;
-		if (tl.changing && opol_allows(tl.next, pid))
-			continue;
-		if (recently_allowed(k->t, pid))
-			continue;
-		problems++;
-		if (reports++ < MAX_REPORTS)
-			diag("oracle: task %s got PID %d at %.6f, outside the policy in force (%s)%s",
-			     k->comm, k->pid, k->t, opol_str(tl.cur),
-			     tl.changing ? " and the one it changes to" : "");
 	}
 	if (reports > MAX_REPORTS)
 		diag("oracle: ... and %d more", reports - MAX_REPORTS);
-	free(tasks);
+	if (unknown)
+		diag("oracle: %d tasks spanned more policy changes than the history holds (not checked)",
+		     unknown);
+	free(evs);
 	write_file(INSTANCE "/trace", "");
 	return problems;
 }
