@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kernel as the oracle: every task the kernel creates is recorded by
- * the task:task_newtask trace event in a tracefs instance of our own, and
- * every change of policy is bracketed by trace markers in the same buffer.
- * After each case the runner checks each new task's (host) PID against the
- * policy in force when it was created: the test's own tasks and everyone
- * else's, kernel threads included.
+ * the task:task_newtask trace event in a tracefs instance of our own, with
+ * each task's entry into clone/clone3/fork/vfork, and every change of
+ * policy is bracketed by trace markers in the same buffer.  After each
+ * case the runner checks each new task's (host) PID against the policies
+ * in force between its parent's clone entry and its creation: the test's
+ * own tasks and everyone else's, kernel threads included.
  *
- * Timeline, in trace time:
- *   "begin"      a write that may change the policy starts: until its
- *                "policy" marker, a PID may follow the old or the new one;
+ * Markers, in trace time:
+ *   "begin"      a write that may change the policy starts: the new policy
+ *                may be in force from here on;
  *   "policy ID"  the write returned; the policy read back is stored under
- *                ID.  A fork in flight across the write may still carry a
- *                PID of the old policy for ORACLE_GRACE_S after it
- *                (the policies of a burst of changes within it all count);
+ *                ID, and the one before it is no longer in force;
  *   "exempt PID" a task the test created with clone3's set_tid, which
  *                bypasses the policy by design.
  * Lost events (ring buffer overruns) fail the check.
@@ -24,11 +23,9 @@
 #include <stddef.h>
 
 /*
- * Seconds a fork may be in flight between alloc_pid() and task_newtask.
- * Under TCG on a loaded host a vCPU can stall for hundreds of milliseconds
- * there (seen: > 0.5 s); the concurrency case checks its own forks
- * exactly with sequence numbers, so the grace only widens what a foreign
- * task may carry right after a change.
+ * For a task created from kernel context (no clone syscall to bound it):
+ * seconds its PID may have been allocated before its task_newtask event.
+ * Under TCG on a loaded host a vCPU can stall for more than 0.5 s there.
  */
 #define ORACLE_GRACE_S 2.0
 
