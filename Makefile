@@ -39,6 +39,11 @@ lint: deps
 unit: deps
 	$(MAKE) -C tests/unit check
 
+# pidctl_idr_find_free() against the kernel's own lib/idr.c, in userspace
+# (tests/idr/README); fetches Debian's kernel source into the cache.
+idr:
+	tests/idr/run
+
 vm: deps
 	set -e; for line in $(VM_LINES); do tests/vm/run-suite $$line; done
 
@@ -61,6 +66,7 @@ check: deps
 	rm -rf $(RESULTS)
 	$(TAP_RUN) lint tests/lint/run $(LINT_LINES)
 	$(TAP_RUN) unit $(MAKE) -s -C tests/unit check
+	$(TAP_RUN) idr tests/idr/run
 	$(TAP_RUN) core-bench-smoke $(MAKE) -s -C tests/bench/core smoke
 	-tests/matrix $(VM_LINES)
 	$(TAP_RUN) packaging tests/packaging/run
@@ -68,6 +74,6 @@ check: deps
 	tests/matrix --report $(VM_LINES) || true
 	tests/lib/tap-summary
 
-.PHONY: all module install clean deps lint unit vm matrix demo bench check
+.PHONY: all module install clean deps lint unit idr vm matrix demo bench check
 
 include tests/packaging/Makefile.inc
