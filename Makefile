@@ -39,6 +39,11 @@ lint: deps
 unit: deps
 	$(MAKE) -C tests/unit check
 
+# pidctl_idr_find_free() against the kernel's own lib/idr.c, in userspace
+# (tests/idr/README); fetches Debian's kernel source into the cache.
+idr:
+	tests/idr/run
+
 vm: deps
 	set -e; for line in $(VM_LINES); do tests/vm/run-suite $$line; done
 
@@ -58,13 +63,14 @@ bench:
 # Every suite prints TAP; tap-run keeps it and tap-summary prints the
 # closing "N passed, N failed, N skipped" line and fails on any failure,
 # or when one of these suites never reported.
-CHECK_SUITES = lint unit core-bench-smoke $(addprefix vm-,$(VM_LINES)) \
+CHECK_SUITES = lint unit idr core-bench-smoke $(addprefix vm-,$(VM_LINES)) \
 	packaging bench-smoke
 
 check: deps
 	rm -rf $(RESULTS)
 	$(TAP_RUN) lint tests/lint/run $(LINT_LINES)
 	$(TAP_RUN) unit $(MAKE) -s -C tests/unit check
+	$(TAP_RUN) idr tests/idr/run
 	$(TAP_RUN) core-bench-smoke $(MAKE) -s -C tests/bench/core smoke
 	-tests/matrix $(VM_LINES)
 	$(TAP_RUN) packaging tests/packaging/run
@@ -76,6 +82,6 @@ check: deps
 summary:
 	@tests/lib/tap-summary $(CHECK_SUITES)
 
-.PHONY: all module install clean deps lint unit vm matrix demo bench check summary
+.PHONY: all module install clean deps lint unit idr vm matrix demo bench check summary
 
 include tests/packaging/Makefile.inc
