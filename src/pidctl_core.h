@@ -20,7 +20,7 @@
  * them under pidmap_lock, so the cap bounds that work: see
  * docs/performance.md, "Work under pidmap_lock".
  */
-#define PIDCTL_MAX_RANGES	4096u
+#define PIDCTL_MAX_RANGES	1024u
 
 #define PIDCTL_EAGAIN		11
 #define PIDCTL_EINVAL		22
