@@ -344,164 +344,161 @@ static void fleet_check_errors(struct fleet *f)
 /* ---- 20 ------------------------------------------------------------ */
 
 #define NSPIN		2
-#define ROUND_MS	500
-#define PAIRS		3	/* A B A B A B */
+#define SLOT_MS		250
+#define SLOTS		16	/* A B B A A B B A ...: drift cancels */
+#define QUIET_MS	500
 
 struct spinners {
-	long stop;
-	long ops[NSPIN], eperm[NSPIN], other[NSPIN];
+	long stop, mode;	/* mode 1: ns_last_pid, 0: /dev/null */
+	long ops[2][NSPIN], eperm[2][NSPIN], other[2][NSPIN];
 	int first_other[NSPIN];
+	int ready[NSPIN];
 };
 
 /*
- * As uid 65534, in a loop: write ns_last_pid (@writer; each write must
- * fail EPERM), or, for the control rounds, write /dev/null.
+ * As uid 65534, in a loop: write ns_last_pid (mode 1; each write must
+ * fail EPERM), or /dev/null (mode 0, the control).
  *
  * Every spinner runs SCHED_IDLE: it takes the guest CPU time no one else
  * wants (one vCPU of two is mostly idle while one process forks), so a
  * lock or a slow path that the writes shared with forks would stall the
  * forker, while mere sharing of two vCPUs would not.  A busy vCPU still
  * costs the host a thread, which slows TCG's other vCPU when the host is
- * busy too: the rounds without writers run the same number of control
- * spinners, so that both kinds of round load the host alike, and differ
- * only in what the spinners write.
+ * busy too: so the same spinners run through every slot, with and
+ * without writers, and only what they write changes.
  */
-static __noreturn void spinner(struct spinners *sp, int id, int writer)
+static __noreturn void spinner(struct spinners *sp, int id)
 {
 	struct sched_param prio = { 0 };
 	unsigned int seed = 0x9e3779b9u * (unsigned int)(id + 1);
 	char buf[16];
-	int fd, len;
+	int fd[2], len, m;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (sched_setscheduler(0, SCHED_IDLE, &prio))
 		_exit(2);
 	if (drop_to_nobody() || geteuid() != 65534)
 		_exit(3);
-	fd = open(writer ? NS_LAST_PID : "/dev/null", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
+	fd[0] = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	fd[1] = open(NS_LAST_PID, O_WRONLY | O_CLOEXEC);
+	if (fd[0] < 0 || fd[1] < 0)
 		_exit(4);
+	__atomic_store_n(&sp->ready[id], 1, __ATOMIC_RELEASE);
 	while (!aload(&sp->stop)) {
+		m = aload(&sp->mode) != 0;
 		len = snprintf(buf, sizeof(buf), "%u", 300 + rnd(&seed) % 30000);
-		if (pwrite(fd, buf, (size_t)len, 0) >= 0)
-			sp->other[id]++;	/* accepted: first_other stays 0 */
-		else if (errno == EPERM)
-			sp->eperm[id]++;
-		else if (!sp->other[id]++)
+		if (pwrite(fd[m], buf, (size_t)len, 0) >= 0) {
+			if (m)
+				sp->other[m][id]++;	/* accepted */
+		} else if (m && errno == EPERM) {
+			sp->eperm[m][id]++;
+		} else if (!sp->other[m][id]++) {
 			sp->first_other[id] = errno;
-		__atomic_store_n(&sp->ops[id], sp->ops[id] + 1,
+		}
+		__atomic_store_n(&sp->ops[m][id], sp->ops[m][id] + 1,
 				 __ATOMIC_RELEASE);
 	}
-	close(fd);
 	_exit(0);
 }
 
-static long spin_ops(struct spinners *sp)
+static long spin_ops(struct spinners *sp, int m)
 {
 	long n = 0;
 	int i;
 
 	for (i = 0; i < NSPIN; i++)
-		n += __atomic_load_n(&sp->ops[i], __ATOMIC_ACQUIRE);
+		n += __atomic_load_n(&sp->ops[m][i], __ATOMIC_ACQUIRE);
 	return n;
 }
 
-/*
- * One round: start the spinners of a kind (none when @kind is 0), fork
- * for ROUND_MS, stop them.  Every PID must be allowed by @p.  Returns the
- * forks per second; *@during gets the spinners' operations meanwhile.
- */
-static double fork_round(struct spinners *sp, int kind, const struct pol *p,
-			 long *nforks, long *bad, int *first_bad, long *during)
+/* Fork for @ms; every PID must be allowed by @p.  Returns the seconds. */
+static double fork_slot(long ms, const struct pol *p, long *nforks, long *bad,
+			int *first_bad)
 {
 	unsigned int pid_max = (unsigned int)get_pid_max();
-	pid_t sps[NSPIN];
-	double t0, dt;
-	long n = 0, ops0;
-	int i, pid, status;
+	double t0 = now(), dt;
+	int pid;
 
-	memset(sp, 0, sizeof(*sp));
-	for (i = 0; kind && i < NSPIN; i++) {
-		sps[i] = fork();
-		if (sps[i] == 0)
-			spinner(sp, i, kind == 'w');
-		if (!CHECK(sps[i] > 0, "fork spinner: %s", strerror(errno)))
-			return 0;
-	}
-	/* they are running before the forks start */
-	for (t0 = now(); kind && spin_ops(sp) < 100 * NSPIN && now() - t0 < 5;)
-		sleep_ms(5);
-	ops0 = spin_ops(sp);
-	t0 = now();
 	do {
 		pid = spawn_exit();
-		n++;
+		(*nforks)++;
 		if ((pid <= 0 || !pol_allowed(p, (unsigned int)pid, pid_max)) &&
 		    !(*bad)++)
 			*first_bad = pid;
-	} while ((dt = now() - t0) < ROUND_MS / 1000.0);
-	*during = spin_ops(sp) - ops0;
-	*nforks += n;
-	astore(&sp->stop, 1);
-	for (i = 0; kind && i < NSPIN; i++) {
-		waitpid(sps[i], &status, 0);
-		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		      "spinner %d: status %#x (2: SCHED_IDLE, 3: setuid, 4: open)",
-		      i, status);
-		if (kind != 'w')
-			continue;
-		CHECK(sp->eperm[i] == sp->ops[i] && sp->ops[i] > 0,
-		      "ns_last_pid writer %d: %ld of %ld writes not EPERM (first: %s)",
-		      i, sp->other[i], sp->ops[i],
-		      sp->first_other[i] ? strerror(sp->first_other[i]) :
-		      "accepted");
-	}
-	return (double)n / dt;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
+	} while ((dt = now() - t0) < ms / 1000.0);
+	return dt;
 }
 
 /* 20: unprivileged ns_last_pid writes do not slow forks. */
 void case_unpriv_writes_speed(void)
 {
 	struct spinners *sp = shared_alloc(sizeof(*sp));
-	double quiet, a[PAIRS], b[PAIRS], ratio[PAIRS], med;
-	double asum = 0, bsum = 0;
-	long nforks = 0, bad = 0, writes = 0, ctl = 0, during;
-	int first_bad = 0, i;
+	double quiet, t[2] = { 0, 0 }, rate[2], ratio;
+	long nforks = 0, bad = 0, f[2] = { 0, 0 }, during[2] = { 0, 0 };
+	long n0, o0;
+	int first_bad = 0, i, m, status;
+	char slots[SLOTS * 8 + 1];
+	size_t len = 0;
+	pid_t sps[NSPIN];
 	struct pol p;
+	double t0;
 
 	if (!dense_apply(&p))
 		return;
-	quiet = fork_round(sp, 0, &p, &nforks, &bad, &first_bad, &during);
-	for (i = 0; i < PAIRS; i++) {
-		a[i] = fork_round(sp, 'c', &p, &nforks, &bad, &first_bad,
-				  &during);
-		ctl += during;
-		b[i] = fork_round(sp, 'w', &p, &nforks, &bad, &first_bad,
-				  &during);
-		writes += during;
-		ratio[i] = a[i] > 0 ? b[i] / a[i] : 0;
-		asum += a[i];
-		bsum += b[i];
-		diag("pair %d: %.0f forks/s without writers, %.0f with: %.2f",
-		     i, a[i], b[i], ratio[i]);
+	quiet = fork_slot(QUIET_MS, &p, &nforks, &bad, &first_bad);
+	quiet = (double)nforks / quiet;
+	for (i = 0; i < NSPIN; i++) {
+		sps[i] = fork();
+		if (sps[i] == 0)
+			spinner(sp, i);
+		if (!CHECK(sps[i] > 0, "fork spinner: %s", strerror(errno)))
+			return;
 	}
-	qsort(ratio, PAIRS, sizeof(ratio[0]), cmp_double);
-	med = (ratio[(PAIRS - 1) / 2] + ratio[PAIRS / 2]) / 2;
-	diag("alone %.0f forks/s; without writers (control spinners) %.0f, with ns_last_pid writers %.0f: median ratio %.2f, overall %.2f",
-	     quiet, asum / PAIRS, bsum / PAIRS, med, asum > 0 ? bsum / asum : 0);
-	diag("%ld EPERM ns_last_pid writes and %ld control writes while forking",
-	     writes, ctl);
-	CHECK(writes >= 100, "only %ld writes while forking: the writers did not run",
-	      writes);
-	CHECK(med >= 0.5, "forks with unprivileged ns_last_pid writers at %.2f of the rate without",
-	      med);
+	for (t0 = now(); now() - t0 < 5;) {
+		for (i = 0; i < NSPIN && __atomic_load_n(&sp->ready[i],
+							 __ATOMIC_ACQUIRE); i++)
+			;
+		if (i == NSPIN && spin_ops(sp, 0) >= 100 * NSPIN)
+			break;
+		sleep_ms(5);
+	}
+	for (i = 0; i < SLOTS; i++) {
+		/* A B B A: slot i writes ns_last_pid when bits 0 and 1 differ */
+		m = (i ^ (i >> 1)) & 1;
+		astore(&sp->mode, m);
+		n0 = nforks;
+		o0 = spin_ops(sp, m);
+		t[m] += fork_slot(SLOT_MS, &p, &nforks, &bad, &first_bad);
+		f[m] += nforks - n0;
+		during[m] += spin_ops(sp, m) - o0;
+		len += (size_t)snprintf(slots + len, sizeof(slots) - len, " %c%ld",
+					m ? 'B' : 'A', nforks - n0);
+	}
+	astore(&sp->stop, 1);
+	for (i = 0; i < NSPIN; i++) {
+		waitpid(sps[i], &status, 0);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "spinner %d: status %#x (2: SCHED_IDLE, 3: setuid, 4: open)",
+		      i, status);
+		CHECK(sp->eperm[1][i] == sp->ops[1][i] && sp->ops[1][i] > 0,
+		      "ns_last_pid writer %d: %ld of %ld writes not EPERM (first: %s)",
+		      i, sp->other[1][i], sp->ops[1][i],
+		      sp->first_other[i] ? strerror(sp->first_other[i]) :
+		      "accepted");
+		CHECK(sp->other[0][i] == 0, "/dev/null writer %d: %ld failed",
+		      i, sp->other[0][i]);
+	}
+	for (m = 0; m < 2; m++)
+		rate[m] = t[m] > 0 ? f[m] / t[m] : 0;
+	ratio = rate[0] > 0 ? rate[1] / rate[0] : 0;
+	diag("forks per %d ms slot (A: control spinners write /dev/null, B: they write ns_last_pid):%s",
+	     SLOT_MS, slots);
+	diag("alone %.0f forks/s; A %.0f forks/s, B %.0f forks/s: ratio %.2f; spinner writes A %ld, B %ld (all EPERM)",
+	     quiet, rate[0], rate[1], ratio, during[0], during[1]);
+	CHECK(during[1] >= 100, "only %ld ns_last_pid writes while forking: the writers did not run",
+	      during[1]);
+	CHECK(ratio >= 0.5, "forks with unprivileged ns_last_pid writers at %.2f of the rate without",
+	      ratio);
 	CHECK(bad == 0, "%ld of %ld forks failed or outside %s, first %d", bad,
 	      nforks, dense_str(), first_bad);
 }
