@@ -1036,7 +1036,7 @@ static const char *entry_kind(const unsigned char *b)
 	if (!memcmp(b, poison_new, 4))
 		return "sealed ENDBR (IBT poison nopl -42(%rax))";
 	if (!memcmp(b, poison_old, 4))
-		return "sealed ENDBR (IBT poison osp nopl (%rax), before 6.16)";
+		return "sealed ENDBR (older IBT poison osp nopl (%rax))";
 	return "other (no ENDBR)";
 }
 
