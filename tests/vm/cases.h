@@ -42,5 +42,11 @@ void case_rmmod_storm(void);		/* 16 */
 void case_ns_last_pid(void);		/* 17 */
 void case_pid_max(void);		/* 18 */
 void case_pidns_pid_max(void);		/* 19 */
+void case_unpriv_writes_speed(void);	/* 20 */
+void case_load_storm(void);		/* 21 */
+void case_priv_writes_race(void);	/* 22 */
+void case_toggle_storm(void);		/* 23 */
+void case_probe_site(void);		/* 24 */
+void case_kprobes_disarmed(void);	/* 25 */
 
 #endif

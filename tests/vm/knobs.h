@@ -16,6 +16,8 @@
 #define PIDCTL_NAME	"pidctl"
 #define NS_LAST_PID	"/proc/sys/kernel/ns_last_pid"
 #define PID_MAX_PATH	"/proc/sys/kernel/pid_max"
+#define KPROBES_ENABLED_PATH	"/sys/kernel/debug/kprobes/enabled"
+#define KPROBES_OPT_PATH	"/proc/sys/debug/kprobes-optimization"
 
 /* Read a whole file; trailing blanks and newlines are stripped. */
 int sysctl_read(const char *path, char *buf, size_t size);

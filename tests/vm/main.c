@@ -76,6 +76,18 @@ static const struct tcase cases[] = {
 	  case_pid_max, NEED_ROOT | NEED_MODULE, 60 },
 	{ "6.14+: a namespace's own pid_max and pidctl's window both hold",
 	  case_pidns_pid_max, NEED_ROOT | NEED_MODULE, 90 },
+	{ "unprivileged ns_last_pid writes do not slow forks",
+	  case_unpriv_writes_speed, NEED_ROOT | NEED_MODULE, 60 },
+	{ "fork storm while the module loads with parameters and unloads",
+	  case_load_storm, NEED_ROOT | NEED_MODULE, 90 },
+	{ "privileged ns_last_pid writes racing forks",
+	  case_priv_writes_race, NEED_ROOT | NEED_MODULE, 60 },
+	{ "policy switched off and on under fork load",
+	  case_toggle_storm, NEED_ROOT | NEED_MODULE, 90 },
+	{ "the probe sits at the entry of idr_alloc_cyclic, armed only with a policy",
+	  case_probe_site, NEED_ROOT | NEED_MODULE, 60 },
+	{ "kprobes disarmed through debugfs are detected and logged",
+	  case_kprobes_disarmed, NEED_ROOT | NEED_MODULE, 60 },
 };
 
 #define NR_CASES ((int)(sizeof(cases) / sizeof(cases[0])))
@@ -101,7 +113,25 @@ void park_cursor(void)
 /* Put things back as the runner found them, whatever a case left. */
 static void restore_system(void)
 {
+	char v[8];
 	int rc;
+
+	/*
+	 * Case 25 disarms every kprobe through debugfs for a while, case 23
+	 * turns the kprobe optimizer off; both are on at boot.
+	 */
+	if (sysctl_read(KPROBES_ENABLED_PATH, v, sizeof(v)) == 0 &&
+	    !strcmp(v, "0")) {
+		rc = sysctl_write(KPROBES_ENABLED_PATH, "1");
+		diag("kprobes were left disarmed; arming them again: %s",
+		     rc ? strerror(-rc) : "done");
+	}
+	if (sysctl_read(KPROBES_OPT_PATH, v, sizeof(v)) == 0 &&
+	    !strcmp(v, "0")) {
+		rc = sysctl_write(KPROBES_OPT_PATH, "1");
+		diag("the kprobe optimizer was left off; turning it on: %s",
+		     rc ? strerror(-rc) : "done");
+	}
 
 	if (get_pid_max() != boot_pid_max && boot_pid_max > 0) {
 		rc = set_pid_max(boot_pid_max);
