@@ -27,12 +27,15 @@
 #ifdef CONFIG_X86_64
 #define pidctl_kprobe_arg_idr(regs)	((struct idr *)(regs)->di)
 #define pidctl_kprobe_arg_end(regs)	((int)(regs)->cx)
+/* proc handlers: (table, write, buffer, lenp, ppos) */
+#define pidctl_kprobe_arg_write(regs)	((int)(regs)->si)
 static inline void pidctl_kprobe_set_range(struct pt_regs *regs,
 					   unsigned int start, unsigned int end)
 {
 	regs->dx = start;
 	regs->cx = end;
 }
+
 /* An armed kprobe's first byte: int3, or the jump of an optimised one. */
 #define PIDCTL_INSN_INT3	0xcc
 #define PIDCTL_INSN_JMP32	0xe9

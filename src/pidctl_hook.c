@@ -29,11 +29,13 @@
 
 /*
  * The last PID this handler steered to.  If the cursor still sits just past
- * it, nobody moved it since (ns_last_pid writes do), and the next search
- * starts a stride after it; otherwise at the cursor.  Read and written only
- * under pidmap_lock, by the handler.
+ * it and no ns_last_pid write succeeded since, the next search starts a
+ * stride after it; otherwise at the cursor.  Read and written only under
+ * pidmap_lock, by the handler.
  */
 static unsigned int pidctl_last_steered;
+/* Set when a write to ns_last_pid succeeded: the cursor is the user's. */
+static int pidctl_cursor_written;
 
 static void pidctl_exhausted_log(struct irq_work *work)
 {
@@ -67,7 +69,8 @@ static int pidctl_idr_alloc_cyclic_pre(struct kprobe *kp, struct pt_regs *regs)
 	/* alloc_pid() passes the initial namespace's pid_max as the end. */
 	pid_max = (unsigned int)pidctl_kprobe_arg_end(regs);
 	cursor = idr_get_cursor(idr);
-	if (pidctl_last_steered && cursor == pidctl_last_steered + 1)
+	if (!xchg(&pidctl_cursor_written, 0) && pidctl_last_steered &&
+	    cursor == pidctl_last_steered + 1)
 		cursor = pidctl_next_cursor(p, pidctl_last_steered, pid_max);
 	next = pidctl_next_pid(p, cursor, pid_max, pidctl_first_free, idr);
 	if (next < 0) {
@@ -87,6 +90,38 @@ static struct kprobe pidctl_kprobe = {
 	.pre_handler	= pidctl_idr_alloc_cyclic_pre,
 	.flags		= KPROBE_FLAG_DISABLED,
 };
+
+/*
+ * A successful ns_last_pid write may set the cursor to exactly where it
+ * already was (the PID just handed out, plus one), which the handler above
+ * would take for "not moved" and stride past.  So a return probe on the
+ * sysctl's handler tells it.  Only successful writes count: the file is
+ * mode 0666 and the kernel checks permission inside, so a refused write
+ * by anyone must change nothing.
+ */
+static int pidctl_ns_last_pid_entry(struct kretprobe_instance *ri,
+				    struct pt_regs *regs)
+{
+	return !pidctl_kprobe_arg_write(regs);	/* non-zero: not a write */
+}
+
+static int pidctl_ns_last_pid_ret(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	if (!regs_return_value(regs))
+		WRITE_ONCE(pidctl_cursor_written, 1);
+	return 0;
+}
+
+static struct kretprobe pidctl_ns_last_pid_probe = {
+	.kp.symbol_name	= "pid_ns_ctl_handler",
+	.kp.flags	= KPROBE_FLAG_DISABLED,
+	.entry_handler	= pidctl_ns_last_pid_entry,
+	.handler	= pidctl_ns_last_pid_ret,
+};
+
+/* The kernel has no ns_last_pid (CONFIG_CHECKPOINT_RESTORE=n). */
+static bool pidctl_no_ns_last_pid;
 
 /*
  * Root can disarm every kprobe at once through debugfs (kprobes/enabled),
@@ -123,10 +158,17 @@ static void pidctl_armed_check(struct work_struct *work)
 
 int pidctl_hook_arm(void)
 {
-	int ret = enable_kprobe(&pidctl_kprobe);
+	int ret = 0;
 
+	if (!pidctl_no_ns_last_pid)
+		ret = enable_kretprobe(&pidctl_ns_last_pid_probe);
+	if (!ret)
+		ret = enable_kprobe(&pidctl_kprobe);
 	if (ret) {
-		pr_err("cannot arm the kprobe on idr_alloc_cyclic: %d\n", ret);
+		pr_err("cannot arm the kprobes on idr_alloc_cyclic and pid_ns_ctl_handler: %d\n",
+		       ret);
+		if (!pidctl_no_ns_last_pid)
+			disable_kretprobe(&pidctl_ns_last_pid_probe);
 		return ret;
 	}
 	pidctl_reported_disarmed = false;
@@ -138,14 +180,28 @@ void pidctl_hook_disarm(void)
 {
 	cancel_delayed_work_sync(&pidctl_armed_work);
 	disable_kprobe(&pidctl_kprobe);
+	if (!pidctl_no_ns_last_pid)
+		disable_kretprobe(&pidctl_ns_last_pid_probe);
 }
 
 int pidctl_hook_init(void)
 {
 	int ret = register_kprobe(&pidctl_kprobe);
 
-	if (ret)
+	if (ret) {
 		pr_err("cannot register a kprobe on idr_alloc_cyclic: %d\n", ret);
+		return ret;
+	}
+	ret = register_kretprobe(&pidctl_ns_last_pid_probe);
+	if (ret == -ENOENT || ret == -EINVAL) {
+		/* no such function: no ns_last_pid to watch */
+		pidctl_no_ns_last_pid = true;
+		ret = 0;
+	} else if (ret) {
+		pr_err("cannot register a return probe on pid_ns_ctl_handler: %d\n",
+		       ret);
+		unregister_kprobe(&pidctl_kprobe);
+	}
 	return ret;
 }
 
@@ -154,5 +210,7 @@ void pidctl_hook_exit(void)
 {
 	cancel_delayed_work_sync(&pidctl_armed_work);
 	unregister_kprobe(&pidctl_kprobe);	/* waits for running handlers */
+	if (!pidctl_no_ns_last_pid)
+		unregister_kretprobe(&pidctl_ns_last_pid_probe);
 	irq_work_sync(&pidctl_exhausted_work);
 }

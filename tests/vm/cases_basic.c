@@ -139,6 +139,12 @@ void case_ns_last_pid(void)
 		CHECK_EQ(got[0], 5021, "first after the write");
 		CHECK_EQ(got[1], 5025, "then +stride");
 		CHECK_EQ(got[2], 5029, "then +stride");
+		/* the PID just handed out, written back: still the user's cursor */
+		if (expect_seq("stride 4, ns_last_pid=5029, the last PID", &p,
+			       5029, 2, NULL, got)) {
+			CHECK_EQ(got[0], 5030, "ns_last_pid+1, not +stride");
+			CHECK_EQ(got[1], 5034, "then +stride");
+		}
 	}
 	/* the write itself does not change any knob */
 	{
