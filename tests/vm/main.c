@@ -122,7 +122,9 @@ static void restore_system(void)
 	 */
 	if (sysctl_read(KPROBES_ENABLED_PATH, v, sizeof(v)) == 0 &&
 	    !strcmp(v, "0")) {
+		oracle_begin();
 		rc = sysctl_write(KPROBES_ENABLED_PATH, "1");
+		oracle_policy();
 		diag("kprobes were left disarmed; arming them again: %s",
 		     rc ? strerror(-rc) : "done");
 	}

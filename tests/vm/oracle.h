@@ -36,6 +36,11 @@ int oracle_enabled(void);
 /* Around anything that may change the policy or pid_max. */
 void oracle_begin(void);
 void oracle_policy(void);
+/*
+ * After a write that leaves the policy set but not enforced (all kprobes
+ * disarmed through debugfs): stock allocation is what to expect.
+ */
+void oracle_unenforced(void);
 /* A task created with an explicit set_tid. */
 void oracle_exempt(int pid);
 /*
