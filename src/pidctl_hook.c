@@ -113,9 +113,14 @@ static int pidctl_ns_last_pid_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/*
+ * Armed for the module's lifetime: ns_last_pid is rarely touched, and
+ * leaving it out of arming and disarming keeps a policy switch to one
+ * text patch.  A flag set while no policy is active is consumed by the
+ * first steered allocation, which starts at the cursor anyway.
+ */
 static struct kretprobe pidctl_ns_last_pid_probe = {
 	.kp.symbol_name	= "pid_ns_ctl_handler",
-	.kp.flags	= KPROBE_FLAG_DISABLED,
 	.entry_handler	= pidctl_ns_last_pid_entry,
 	.handler	= pidctl_ns_last_pid_ret,
 };
@@ -158,17 +163,10 @@ static void pidctl_armed_check(struct work_struct *work)
 
 int pidctl_hook_arm(void)
 {
-	int ret = 0;
+	int ret = enable_kprobe(&pidctl_kprobe);
 
-	if (!pidctl_no_ns_last_pid)
-		ret = enable_kretprobe(&pidctl_ns_last_pid_probe);
-	if (!ret)
-		ret = enable_kprobe(&pidctl_kprobe);
 	if (ret) {
-		pr_err("cannot arm the kprobes on idr_alloc_cyclic and pid_ns_ctl_handler: %d\n",
-		       ret);
-		if (!pidctl_no_ns_last_pid)
-			disable_kretprobe(&pidctl_ns_last_pid_probe);
+		pr_err("cannot arm the kprobe on idr_alloc_cyclic: %d\n", ret);
 		return ret;
 	}
 	pidctl_reported_disarmed = false;
@@ -180,8 +178,6 @@ void pidctl_hook_disarm(void)
 {
 	cancel_delayed_work_sync(&pidctl_armed_work);
 	disable_kprobe(&pidctl_kprobe);
-	if (!pidctl_no_ns_last_pid)
-		disable_kretprobe(&pidctl_ns_last_pid_probe);
 }
 
 int pidctl_hook_init(void)
