@@ -5,8 +5,11 @@
 # it needs), `make demo` boots a VM and shows the knobs at work.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-# The Debian kernel lines the VM suite runs on (see tests/matrix-lines).
-VM_LINES ?= $(shell grep -v '^\#' tests/matrix-lines)
+# The Debian kernel lines `make check` boots (tests/matrix-lines); `make
+# matrix-all` also runs tests/matrix-lines-all.
+lines_of = $(shell sed 's/\#.*//' $(1) | awk 'NF { print $$1 }')
+VM_LINES ?= $(call lines_of,tests/matrix-lines)
+ALL_LINES ?= $(VM_LINES) $(call lines_of,tests/matrix-lines-all)
 # Lines whose kbuild runs on this host: lint builds against these.
 LINT_LINES ?= bookworm bookworm-backports
 RESULTS ?= build/results
@@ -47,9 +50,13 @@ idr:
 vm: deps
 	set -e; for line in $(VM_LINES); do tests/vm/run-suite $$line; done
 
-# The full VM suite on every kernel line, with a kernel x result table.
+# The full VM suite on the kernel lines of `make check`, with a kernel x
+# result table; matrix-all: on every line (tests/matrix-lines-all too).
 matrix: deps
 	tests/matrix $(VM_LINES)
+
+matrix-all: deps
+	tests/matrix $(ALL_LINES)
 
 demo:
 	$(DEPS) build vm
@@ -63,7 +70,7 @@ bench:
 # Every suite prints TAP; tap-run keeps it and tap-summary prints the
 # closing "N passed, N failed, N skipped" line and fails on any failure,
 # or when one of these suites never reported.
-CHECK_SUITES = lint unit idr core-bench-smoke $(addprefix vm-,$(VM_LINES)) \
+CHECK_SUITES = lint unit idr core-bench-smoke $(addprefix vm-,$(subst :,_,$(VM_LINES))) \
 	packaging bench-smoke
 
 check: deps
@@ -82,6 +89,6 @@ check: deps
 summary:
 	@tests/lib/tap-summary $(CHECK_SUITES)
 
-.PHONY: all module install clean deps lint unit idr vm matrix demo bench check summary
+.PHONY: all module install clean deps lint unit idr vm matrix matrix-all demo bench check summary
 
 include tests/packaging/Makefile.inc
