@@ -62,8 +62,10 @@
  *   KPROBES label | line of /sys/kernel/debug/kprobes/list
  *   WORST layout cfg ranges gaps n median p99 added_median added_ci_lo
  *         added_ci_hi hogs window busy_pct   (added: per round, to w1)
+ *   TRUN pair cfg fork_per_s thread_per_s fork_ops thread_ops seconds
  *   TPUT what n stock_median policy_median ratio_median ratio_q1 ratio_q3
  *        ratio_ci95_lo ratio_ci95_hi       (operations per second)
+ *   and on /dev/ttyS3, if present: MARK start|end pair cfg
  *   MEM key value
  *   ok - ... / not ok - ...       sanity checks (TAP without numbers)
  * stderr: progress.
@@ -1236,11 +1238,39 @@ static void tput_worker(struct tput_shared *sh, int idx, int go,
 	_exit(0);
 }
 
+/*
+ * A run marker on /dev/ttyS3, when the guest has that port: the host
+ * (tests/bench/vm/run, PIDCTL_BENCH_MARKS=1) stamps each line as it
+ * arrives with its own time and the CPU time QEMU has used, so that each
+ * run's operations can also be put against the host CPU it got.
+ */
+static void mark(const char *fmt, ...)
+{
+	static int fd = -2;
+	char buf[128];
+	va_list ap;
+	int n;
+
+	if (fd == -2) {
+		long type = read_long("/sys/class/tty/ttyS3/type");
+
+		fd = type > 0 ? open("/dev/ttyS3", O_WRONLY | O_NOCTTY | O_CLOEXEC) : -1;
+	}
+	if (fd < 0)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0 && write(fd, buf, (size_t)n) != n)
+		fd = -1;
+}
+
 /* One run: the four workers for tput_secs; operations per second. */
-static void tput_run(struct tput_shared *sh, const struct cfg *c,
+static void tput_run(struct tput_shared *sh, const struct cfg *c, int pair,
 		     double *fork_rate, double *thread_rate,
 		     unsigned long *violations)
 {
+	const char *name = c ? c->name : "stock";
 	unsigned long ops[TPUT_WORKERS];
 	pid_t pids[TPUT_WORKERS];
 	struct timespec ts;
@@ -1261,6 +1291,7 @@ static void tput_run(struct tput_shared *sh, const struct cfg *c,
 	}
 	close(go[0]);
 	usleep(100000);		/* all four blocked on the pipe */
+	mark("MARK start %d %s\n", pair, name);
 	t0 = now_ns();
 	if (write(go[1], "gggg", TPUT_WORKERS) != TPUT_WORKERS)
 		die("start workers: %s", strerror(errno));
@@ -1271,6 +1302,7 @@ static void tput_run(struct tput_shared *sh, const struct cfg *c,
 	for (i = 0; i < TPUT_WORKERS; i++)
 		ops[i] = sh->w[i].ops;
 	dt = (now_ns() - t0) / 1e9;
+	mark("MARK end %d %s\n", pair, name);
 	sh->stop = 1;
 	close(go[1]);
 	for (i = 0; i < TPUT_WORKERS; i++) {
@@ -1285,6 +1317,8 @@ static void tput_run(struct tput_shared *sh, const struct cfg *c,
 	}
 	*fork_rate = (ops[0] + ops[1]) / dt;
 	*thread_rate = (ops[2] + ops[3]) / dt;
+	out("TRUN %d %s %.1f %.1f %lu %lu %.4f\n", pair, name, *fork_rate,
+	    *thread_rate, ops[0] + ops[1], ops[2] + ops[3], dt);
 }
 
 static void tput_phase(struct cfg *c3)
@@ -1317,11 +1351,9 @@ static void tput_phase(struct cfg *c3)
 				cfg_enter(c3);
 				c3->optimized += probe_state(NULL, 0) == P_OPTIMIZED;
 			}
-			tput_run(sh, s ? c3 : NULL, &rate[s][0], &rate[s][1],
+			tput_run(sh, s ? c3 : NULL, p, &rate[s][0], &rate[s][1],
 				 &viol);
 			rate[s][2] = rate[s][0] + rate[s][1];
-			out("TRUN %d %s %.1f %.1f\n", p, s ? "c3" : "stock",
-			    rate[s][0], rate[s][1]);
 			for (m = 0; m < 3; m++)
 				val[s][m][p] = rate[s][m];
 		}
