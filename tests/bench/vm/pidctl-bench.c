@@ -9,6 +9,8 @@
  *             stock    module not loaded (the baseline, ratio 1.00)
  *             loaded   module loaded, no policy (the probe is disarmed)
  *             c3       min, max, stride and 16 reserved ranges
+ *             c3-int3  the same, with the probe on the int3 path (see
+ *                      cfg_enter())
  *             c4       1,024 single-PID reserved ranges in a window whose
  *                      allowed PIDs are 95 % held by live sleeping
  *                      processes ("hogs")
@@ -58,8 +60,12 @@
  *   RESULT cfg metric n median_ns p99_ns ratio_median ratio_q1 ratio_q3
  *          ratio_ci95_lo ratio_ci95_hi    (ratios: per round, to stock)
  *   POLICY cfg checked violations stride_pairs stride_hits
- *   PROBE cfg optimized_measurements measurements
- *   KPROBES label | line of /sys/kernel/debug/kprobes/list
+ *   PROBE cfg in_state measurements int3|jump   (measurements that ended
+ *         with the probe in the state the configuration wants)
+ *   KPROBES label | line of /sys/kernel/debug/kprobes/list, or the probed
+ *           instruction's first byte and what it means
+ *   PROBEWAIT release OPTIMIZED|not-optimized ms   (kprobes phase)
+ *   SETTLE waits missed longest_ms   (waits for the probe to settle)
  *   WORST layout cfg ranges gaps n median p99 added_median added_ci_lo
  *         added_ci_hi hogs window busy_pct   (added: per round, to w1)
  *   TRUN pair cfg fork_per_s thread_per_s fork_ops thread_ops seconds
@@ -72,6 +78,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <elf.h>
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
@@ -111,7 +118,7 @@ struct cfg {
 	size_t ns[NR_METRICS], cap[NR_METRICS];
 	double *round_med[NR_METRICS];
 	unsigned long checked, violations, stride_pairs, stride_hits;
-	int ran, optimized;
+	int ran, optimized, int3;	/* int3: measured on the int3 path */
 };
 
 static struct cfg cfgs[16];
@@ -286,48 +293,104 @@ static void module_unload(void)
 }
 
 /*
- * Clear the policy, then set this one (max before min: min <= max).  The
- * reserved list ends in a newline, so that the knob never takes it for
- * the first block of a longer value (docs/design.md, "A value written in
- * pieces").
+ * Set a policy, or none (@max 0).  From one policy to the next it passes
+ * through "stride 2 and nothing else", never through an inactive policy:
+ * turning the policy off disarms the probe, and a probe armed again while
+ * the kprobe optimiser has not yet taken its jump out stays on the int3
+ * path for good (see cfg_enter()).  The reserved list ends in a newline,
+ * so that the knob never takes it for the first block of a longer value
+ * (docs/design.md, "A value written in pieces").
  */
 static void policy_set(unsigned int min, unsigned int max, unsigned int stride,
 		       const char *reserved)
 {
 	char buf[32];
 
+	knob("stride", max ? "2" : "1");
 	knob("reserved", "\n");
-	knob("stride", "1");
 	knob("min", "0");
-	knob("max", "0");
+	knob("max", "0");	/* with no @max, the policy is off now */
 	if (!max)
 		return;
 	snprintf(buf, sizeof(buf), "%u", max);
 	knob("max", buf);
 	snprintf(buf, sizeof(buf), "%u", min);
 	knob("min", buf);
+	knob("reserved", reserved);
 	snprintf(buf, sizeof(buf), "%u", stride);
 	knob("stride", buf);
-	knob("reserved", reserved);
 }
 
-/* ---- the probe's state, from debugfs */
+/* ---- the probe's state, from debugfs and the probed instruction */
 
-enum probe_state { P_ABSENT, P_DISABLED, P_INT3, P_OPTIMIZED };
+/*
+ * kprobes/list alone does not say whether the jump is in place: the
+ * kprobe core sets the flag it prints as [OPTIMIZED] when it queues the
+ * probe for its optimiser, which installs the jump a few jiffies and an
+ * RCU-tasks grace period later.  So the probed instruction's first byte
+ * is read as well, through /proc/kcore: a jump (0xe9) once optimised, an
+ * int3 (0xcc) while armed and not (yet) optimised, the original byte when
+ * disarmed.
+ */
+enum probe_state {
+	P_ABSENT,	/* no line for idr_alloc_cyclic */
+	P_OFF,		/* [DISABLED], original instruction */
+	P_OFF_PENDING,	/* [DISABLED], int3 or jump not yet taken out */
+	P_INT3,		/* armed, int3 (optimisation maybe queued) */
+	P_OPTIMIZED,	/* armed, jump in place */
+	P_UNARMED,	/* enabled, yet the original instruction */
+};
 static const char *const probe_state_name[] = {
-	"absent", "disabled", "armed, not optimized", "OPTIMIZED"
+	"absent", "disarmed", "disarmed, int3 or jump still in place",
+	"armed, int3 (not optimised)", "armed and optimised (jump)",
+	"enabled but not armed",
 };
 
-/* Our probe's line of kprobes/list into @line (may be NULL), its state. */
-static enum probe_state probe_state(char *line, size_t size)
+/* One byte of kernel memory at @addr, through /proc/kcore; -1 if unreadable. */
+static int kcore_byte(unsigned long addr)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	unsigned char b;
+	int fd = open("/proc/kcore", O_RDONLY | O_CLOEXEC), i, ret = -1;
+
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG))
+		goto out;
+	for (i = 0; i < eh.e_phnum; i++) {
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff +
+			  (Elf64_Off)i * eh.e_phentsize)) != sizeof(ph))
+			goto out;
+		if (ph.p_type != PT_LOAD || addr < ph.p_vaddr ||
+		    addr >= ph.p_vaddr + ph.p_filesz)
+			continue;
+		if (pread(fd, &b, 1, (off_t)(ph.p_offset + (addr - ph.p_vaddr))) == 1)
+			ret = b;
+		break;
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+/*
+ * Our probe's line of kprobes/list into @line (may be NULL), the first
+ * byte of the probed instruction into *@byte (-1: unreadable), its state.
+ */
+static enum probe_state probe_state(char *line, size_t size, int *byte)
 {
 	char buf[512];
 	enum probe_state st = P_ABSENT;
+	int b = -1, off;
 	FILE *f = fopen(KPROBE_LIST, "r");
 
 	if (line && size)
 		snprintf(line, size, "(no idr_alloc_cyclic line in %s%s)",
 			 KPROBE_LIST, f ? "" : ": cannot open it");
+	if (byte)
+		*byte = -1;
 	if (!f)
 		return P_ABSENT;
 	while (fgets(buf, sizeof(buf), f)) {
@@ -336,42 +399,51 @@ static enum probe_state probe_state(char *line, size_t size)
 		buf[strcspn(buf, "\n")] = 0;
 		if (line && size)
 			snprintf(line, size, "%s", buf);
-		if (strstr(buf, "[DISABLED]"))
-			st = P_DISABLED;
-		else if (strstr(buf, "[OPTIMIZED]"))
-			st = P_OPTIMIZED;
-		else
-			st = P_INT3;
+		b = kcore_byte(strtoul(buf, NULL, 16));
+		off = !!strstr(buf, "[DISABLED]");
+		if (b == 0xe9)
+			st = off ? P_OFF_PENDING : P_OPTIMIZED;
+		else if (b == 0xcc)
+			st = off ? P_OFF_PENDING : P_INT3;
+		else if (b >= 0)
+			st = off ? P_OFF : P_UNARMED;
+		else	/* kcore unreadable: the list's word only */
+			st = off ? P_OFF : strstr(buf, "[OPTIMIZED]") ?
+			     P_OPTIMIZED : P_INT3;
 		break;
 	}
 	fclose(f);
+	if (byte)
+		*byte = b;
 	return st;
 }
 
 /*
- * After arming: wait until the kprobe core has optimised the probe (its
- * optimiser runs a few jiffies after arming, then waits for an RCU-tasks
- * grace period), at most @max_ms.  Returns the state and the time waited.
+ * Wait until the probe is in state @want (optimised after arming,
+ * disarmed after turning the policy off), at most @max_ms.  Returns the
+ * state and the time waited.
  */
-static enum probe_state probe_settle(int max_ms, double *waited_ms)
+static enum probe_state probe_settle(enum probe_state want, int max_ms,
+				     double *waited_ms)
 {
 	double t0 = now_ns();
 	enum probe_state st;
 
-	while ((st = probe_state(NULL, 0)) == P_INT3 &&
-	       now_ns() - t0 < max_ms * 1e6)
+	while ((st = probe_state(NULL, 0, NULL)) != want &&
+	       st != P_ABSENT && now_ns() - t0 < max_ms * 1e6)
 		usleep(5000);
 	if (waited_ms)
 		*waited_ms = (now_ns() - t0) / 1e6;
 	return st;
 }
 
-/* Print the list as it stands, under @label. */
+/* Print the list as it stands, and the probed byte, under @label. */
 static void probe_print(const char *label)
 {
 	char buf[512];
 	FILE *f = fopen(KPROBE_LIST, "r");
-	int n = 0;
+	enum probe_state st;
+	int n = 0, b;
 
 	if (!f) {
 		out("KPROBES %s | (cannot open %s: %s)\n", label, KPROBE_LIST,
@@ -386,11 +458,43 @@ static void probe_print(const char *label)
 	if (!n)
 		out("KPROBES %s | (empty)\n", label);
 	fclose(f);
+	st = probe_state(NULL, 0, &b);
+	out("KPROBES %s | first byte of the probed instruction: %s%02x: %s\n",
+	    label, b < 0 ? "unreadable " : "0x", b < 0 ? 0 : b,
+	    probe_state_name[st]);
 }
 
-/* The first wait shows whether the probe gets optimised here at all. */
-static int settle_ms = 1000;
+/*
+ * How long to wait for the probe to settle: up to 3 s each time (the
+ * optimiser waits a few jiffies, then an RCU-tasks grace period; 0.2 to
+ * 0.4 s in these guests).  If it never settles the first time, the kprobe
+ * core does not optimise it here: then 50 ms, and the PROBE lines say so.
+ */
+static int settle_ms = 3000, settle_misses, settles;
+static double settle_max;	/* longest wait that settled, ms */
 
+static void settle(enum probe_state want)
+{
+	double waited;
+	enum probe_state st = probe_settle(want, settle_ms, &waited);
+
+	settles++;
+	if (st == want && waited > settle_max)
+		settle_max = waited;
+	if (st != want && !settle_misses++ && settles == 1)
+		settle_ms = 50;
+}
+
+/*
+ * Enter a configuration.  A policy configuration is measured with the
+ * probe optimised (a jump), as a policy that stays in force has it,
+ * except c3-int3, which is measured on the int3 path: the state a probe
+ * is left in when it is disarmed and armed again before the optimiser
+ * has taken its jump out (the kprobe core then keeps it flagged
+ * [OPTIMIZED] but armed with an int3, and never optimises it again until
+ * it is disarmed for longer).  A policy rewritten through an inactive one
+ * in a script does exactly that.
+ */
 static void cfg_enter(struct cfg *c)
 {
 	if (!c->module) {
@@ -398,9 +502,29 @@ static void cfg_enter(struct cfg *c)
 		return;
 	}
 	module_load();
+	if (!c->allowed) {
+		policy_set(0, 0, 1, "\n");
+		settle(P_OFF);
+		return;
+	}
 	policy_set(c->min, c->max, c->stride, c->reserved);
-	if (c->allowed && probe_settle(settle_ms, NULL) != P_OPTIMIZED)
-		settle_ms = 50;	/* not optimised in 1 s: don't wait each time */
+	if (c->int3) {
+		/* optimised first, then off and on again at once */
+		settle(P_OPTIMIZED);
+		policy_set(0, 0, 1, "\n");
+		policy_set(c->min, c->max, c->stride, c->reserved);
+		if (probe_state(NULL, 0, NULL) != P_INT3)
+			fprintf(stderr, "bench: %s: the probe is not on the int3 path\n",
+				c->name);
+		return;
+	}
+	if (probe_settle(P_OPTIMIZED, settle_ms, NULL) == P_OPTIMIZED)
+		return;
+	/* stuck on the int3 path (see above): off for good, then on again */
+	policy_set(0, 0, 1, "\n");
+	settle(P_OFF);
+	policy_set(c->min, c->max, c->stride, c->reserved);
+	settle(P_OPTIMIZED);
 }
 
 /* ---- configurations */
@@ -1118,7 +1242,7 @@ static void worst_run(unsigned int rmax, unsigned int width)
 			struct worst_cfg *c = &wc[(k + r) % nc];
 
 			policy_set(l.x, l.hi, 1, c->reserved);
-			probe_settle(settle_ms, NULL);
+			settle(P_OPTIMIZED);
 			for (i = 0; i < warm + worst_forks; i++) {
 				double ts = now_ns();
 
@@ -1134,7 +1258,7 @@ static void worst_run(unsigned int rmax, unsigned int width)
 				c->wrong += (unsigned int)pid != l.x;
 			}
 			c->round_med[r] = median_of(tmp, (size_t)worst_forks);
-			c->optimized += probe_state(NULL, 0) == P_OPTIMIZED;
+			c->optimized += probe_state(NULL, 0, NULL) == P_OPTIMIZED;
 		}
 	}
 	policy_set(0, 0, 1, "\n");
@@ -1349,7 +1473,7 @@ static void tput_phase(struct cfg *c3)
 				module_unload();
 			} else {
 				cfg_enter(c3);
-				c3->optimized += probe_state(NULL, 0) == P_OPTIMIZED;
+				c3->optimized += probe_state(NULL, 0, NULL) == P_OPTIMIZED;
 			}
 			tput_run(sh, s ? c3 : NULL, p, &rate[s][0], &rate[s][1],
 				 &viol);
@@ -1375,7 +1499,7 @@ static void tput_phase(struct cfg *c3)
 		      "throughput %s: %d pairs, stock %.0f/s, c3 %.0f/s", what[m],
 		      pairs, a, b);
 	}
-	out("PROBE tput-c3 %d %d\n", c3->optimized, pairs);
+	out("PROBE tput-c3 %d %d jump\n", c3->optimized, pairs);
 	check(!viol, "throughput: every PID of c3's workers inside the policy (%lu outside)",
 	      viol);
 	munmap(sh, sizeof(*sh));
@@ -1397,13 +1521,15 @@ static void kprobes_phase(struct cfg *c3)
 			rel[strcspn(rel, "\n")] = 0;
 		fclose(f);
 	}
+	module_unload();	/* a fresh probe, never armed */
 	module_load();
 	probe_print("loaded, no policy");
 	policy_set(c3->min, c3->max, c3->stride, c3->reserved);
-	st = probe_settle(5000, &waited);
-	probe_state(line, sizeof(line));
+	probe_print("c3 policy, just armed");
+	st = probe_settle(P_OPTIMIZED, 10000, &waited);
+	probe_state(line, sizeof(line), NULL);
 	out("PROBEWAIT %s %s %.0f\n", rel, st == P_OPTIMIZED ? "OPTIMIZED" : "not-optimized", waited);
-	probe_print("c3 policy");
+	probe_print("c3 policy, settled");
 	for (i = 0; i < 20; i++) {
 		pid_t pid = fork_exit();
 
@@ -1417,6 +1543,8 @@ static void kprobes_phase(struct cfg *c3)
 		probe_state_name[st], waited, line);
 	policy_set(0, 0, 1, "\n");
 	probe_print("policy off");
+	probe_settle(P_OFF, 10000, &waited);
+	probe_print("policy off, settled");
 	module_unload();
 }
 
@@ -1453,7 +1581,8 @@ static void report(void)
 		if (c->allowed) {
 			out("POLICY %s %lu %lu %lu %lu\n", c->name, c->checked,
 			    c->violations, c->stride_pairs, c->stride_hits);
-			out("PROBE %s %d %d\n", c->name, c->optimized, c->ran);
+			out("PROBE %s %d %d %s\n", c->name, c->optimized, c->ran,
+			    c->int3 ? "int3" : "jump");
 		}
 	}
 	for (ci = 0; ci < nr_cfgs; ci++) {
@@ -1520,7 +1649,8 @@ static void latency_phase(void)
 				measure_bursts(c, r, bursts);
 			}
 			if (c->allowed) {
-				c->optimized += probe_state(NULL, 0) == P_OPTIMIZED;
+				c->optimized += probe_state(NULL, 0, NULL) ==
+						(c->int3 ? P_INT3 : P_OPTIMIZED);
 				if (!printed++)
 					probe_print(c->name);
 			}
@@ -1605,6 +1735,12 @@ int main(int argc, char **argv)
 	cfg_new("loaded", 1, 1);
 	c3 = cfg_new("c3", 1, 1);
 	cfg_policy(c3, C3_MIN, C3_MAX, 2, 16, 50);
+	if (has_phase("latency")) {
+		struct cfg *c = cfg_new("c3-int3", 1, 1);
+
+		cfg_policy(c, C3_MIN, C3_MAX, 2, 16, 50);
+		c->int3 = 1;
+	}
 	out("CFG c3 min %u max %u stride %u ranges %u\n", c3->min, c3->max,
 	    c3->stride, c3->nr_ranges);
 	if (has_phase("latency")) {
@@ -1640,6 +1776,7 @@ int main(int argc, char **argv)
 
 	/* leave the guest stock */
 	module_unload();
+	out("SETTLE %d %d %.0f\n", settles, settle_misses, settle_max);
 	out("# %.0f s in all\n", (now_ns() - t0) / 1e9);
 	fwrite(outbuf, 1, outlen, stdout);
 	return failures ? 1 : 0;
