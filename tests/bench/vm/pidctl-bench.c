@@ -15,7 +15,7 @@
  *                      allowed PIDs are 95 % held by live sleeping
  *                      processes ("hogs")
  *             rN       sweep (-s 1): min/max as c3, stride 1, N reserved
- *                      ranges (N = 1, 16, 256, 1024, 4096), forks only
+ *                      ranges (N = 1, 16, 64, 256, 1024), forks only
  *           Per configuration and round: FORKS fork+exit+waitpid round
  *           trips, THREADS pthread_create+join round trips and BURSTS
  *           bursts of BURST forks (fork them all, the children exit at
@@ -128,7 +128,7 @@ static const char *ko = "/lib/modules/pidctl.ko";
 static int rounds = 20, forks = 200, threads = 200, burst = 100, bursts = 0;
 static int sweep = 1;
 static const char *phases = "latency,worst,kprobes";
-static const char *worst_spec = "4096:62";
+static const char *worst_spec = "1024:62";
 static int worst_rounds = 10, worst_forks = 40;
 static int pairs = 12;
 static double tput_secs = 2.0;
@@ -954,7 +954,7 @@ static int sleeper_fn(void)
 /* What the module holds, and what PID hogging would need instead. */
 static void measure_memory(void)
 {
-	static const unsigned int rs[] = { 16, 1024, 4096 };
+	static const unsigned int rs[] = { 16, 256, 1024 };
 	long f0, f1, dsum;
 	pid_t *kids;
 	unsigned int i;
@@ -1170,7 +1170,7 @@ struct worst_cfg {
 
 static void worst_run(unsigned int rmax, unsigned int width)
 {
-	static const unsigned int sizes[] = { 1, 16, 256, 1024, 4096 };
+	static const unsigned int sizes[] = { 1, 16, 64, 256, 1024 };
 	struct worst_cfg wc[8];
 	struct worst_layout l;
 	int cmd[2], ack[2], err = 0, nc = 0, r, k, i, warm = 3;
@@ -1310,8 +1310,8 @@ static void worst_phase(void)
 	for (item = strtok_r(spec, ",", &save); item;
 	     item = strtok_r(NULL, ",", &save)) {
 		if (sscanf(item, "%u:%u", &rmax, &width) != 2 || !rmax ||
-		    rmax > 4096 || !width || width > LEAF - 2)
-			die("bad worst-case layout '%s' (RMAX:WIDTH, RMAX <= 4096, 1 <= WIDTH <= 62)", item);
+		    rmax > 1024 || !width || width > LEAF - 2)
+			die("bad worst-case layout '%s' (RMAX:WIDTH, RMAX <= 1024, the cap, 1 <= WIDTH <= 62)", item);
 		worst_run(rmax, width);
 	}
 	free(spec);
@@ -1674,8 +1674,8 @@ static int has_phase(const char *name)
 
 int main(int argc, char **argv)
 {
-	static const unsigned int sweep_r[] = { 1, 16, 256, 1024, 4096 };
-	static const char *const sweep_name[] = { "r1", "r16", "r256", "r1024", "r4096" };
+	static const unsigned int sweep_r[] = { 1, 16, 64, 256, 1024 };
+	static const char *const sweep_name[] = { "r1", "r16", "r64", "r256", "r1024" };
 	struct cfg *c3, *c4 = NULL;
 	unsigned int size, i;
 	int opt;
