@@ -62,8 +62,10 @@ demo:
 	$(DEPS) build vm
 	tests/vm/demo
 
-# What pidctl costs on the fork path, in one VM boot; writes
-# docs/performance.md's tables to build/bench and redraws the plot.
+# What pidctl costs (docs/performance.md): an icount boot (fork path, worst
+# case under pidmap_lock, probe state), a 2-vCPU throughput boot, a 6.12
+# probe check and the core micro-benchmark; tables in build/bench, plot
+# redrawn into docs/.
 bench:
 	tests/bench/run
 

@@ -473,7 +473,7 @@ static void probe_print(const char *label)
 static int settle_ms = 3000, settle_misses, settles;
 static double settle_max;	/* longest wait that settled, ms */
 
-static void settle(enum probe_state want)
+static int settle(enum probe_state want)
 {
 	double waited;
 	enum probe_state st = probe_settle(want, settle_ms, &waited);
@@ -483,6 +483,7 @@ static void settle(enum probe_state want)
 		settle_max = waited;
 	if (st != want && !settle_misses++ && settles == 1)
 		settle_ms = 50;
+	return st == want;
 }
 
 /*
@@ -518,7 +519,7 @@ static void cfg_enter(struct cfg *c)
 				c->name);
 		return;
 	}
-	if (probe_settle(P_OPTIMIZED, settle_ms, NULL) == P_OPTIMIZED)
+	if (settle(P_OPTIMIZED))
 		return;
 	/* stuck on the int3 path (see above): off for good, then on again */
 	policy_set(0, 0, 1, "\n");
@@ -1527,6 +1528,10 @@ static void kprobes_phase(struct cfg *c3)
 	policy_set(c3->min, c3->max, c3->stride, c3->reserved);
 	probe_print("c3 policy, just armed");
 	st = probe_settle(P_OPTIMIZED, 10000, &waited);
+	settles++;
+	settle_misses += st != P_OPTIMIZED;
+	if (st == P_OPTIMIZED && waited > settle_max)
+		settle_max = waited;
 	probe_state(line, sizeof(line), NULL);
 	out("PROBEWAIT %s %s %.0f\n", rel, st == P_OPTIMIZED ? "OPTIMIZED" : "not-optimized", waited);
 	probe_print("c3 policy, settled");
