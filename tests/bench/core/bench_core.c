@@ -129,7 +129,7 @@ static int brute_next(unsigned int cursor)
 	return -PIDCTL_EAGAIN;
 }
 
-static const unsigned int sizes[] = { 1, 16, 1024, 4096 };
+static const unsigned int sizes[] = { 1, 16, 256, 1024 };
 static const unsigned int occs[] = { 0, 50, 99 };
 
 static int table(void)
