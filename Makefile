@@ -50,6 +50,12 @@ demo:
 	$(DEPS) build vm
 	tests/vm/demo
 
+# CRIU restores a tree into reserved PIDs, in a booted Debian 12 system
+# (tests/criu/run), and the restore fails without the reservation.
+check-criu: deps
+	tests/criu/reserve-dump-test
+	tests/criu/run
+
 # What pidctl costs on the fork path, in one VM boot; writes
 # docs/performance.md's tables to build/bench and redraws the plot.
 bench:
@@ -76,6 +82,6 @@ check: deps
 summary:
 	@tests/lib/tap-summary $(CHECK_SUITES)
 
-.PHONY: all module install clean deps lint unit vm matrix demo bench check summary
+.PHONY: all module install clean deps lint unit vm matrix demo bench check check-criu summary
 
 include tests/packaging/Makefile.inc
