@@ -246,16 +246,7 @@ static void set_tid_cloner(struct storm *s)
 
 static void set_state(struct pol *p, const struct step *st)
 {
-	unsigned int v = (unsigned)atoi(st->val);
-
-	if (!strcmp(st->knob, "min"))
-		p->min = v;
-	else if (!strcmp(st->knob, "max"))
-		p->max = v;
-	else if (!strcmp(st->knob, "stride"))
-		p->stride = v;
-	else
-		pol_init(p, p->min, p->max, p->stride, st->val);
+	pol_set_knob(p, st->knob, st->val);
 }
 
 static struct storm *storm_new(void)

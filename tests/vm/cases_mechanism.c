@@ -750,16 +750,7 @@ static int distinct_index(struct toggler *tg, const struct pol *p)
 
 static void apply_step(struct pol *p, const struct kstep *st)
 {
-	unsigned int v = (unsigned int)atoi(st->val);
-
-	if (!strcmp(st->knob, "min"))
-		p->min = v;
-	else if (!strcmp(st->knob, "max"))
-		p->max = v;
-	else if (!strcmp(st->knob, "stride"))
-		p->stride = v;
-	else
-		pol_init(p, p->min, p->max, p->stride, st->val);
+	pol_set_knob(p, st->knob, st->val);
 }
 
 /*

@@ -33,6 +33,20 @@ void pol_init(struct pol *p, unsigned int min, unsigned int max,
 	}
 }
 
+void pol_set_knob(struct pol *p, const char *knob, const char *val)
+{
+	unsigned int v = (unsigned int)atoi(val);
+
+	if (!strcmp(knob, "min"))
+		p->min = v;
+	else if (!strcmp(knob, "max"))
+		p->max = v;
+	else if (!strcmp(knob, "stride"))
+		p->stride = v;
+	else
+		pol_init(p, p->min, p->max, p->stride, val);
+}
+
 int pol_active(const struct pol *p)
 {
 	return p->min || p->max || p->stride > 1 || p->nr;

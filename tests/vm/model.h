@@ -22,6 +22,8 @@ struct pol {
 /* Fill @p; @reserved is a list such as "5-9,12" (NULL or "" for none). */
 void pol_init(struct pol *p, unsigned int min, unsigned int max,
 	      unsigned int stride, const char *reserved);
+/* Set one knob by name ("min", "max", "stride", "reserved") from its text. */
+void pol_set_knob(struct pol *p, const char *knob, const char *val);
 int pol_active(const struct pol *p);
 unsigned int pol_hi(const struct pol *p, unsigned int pid_max);
 unsigned int pol_wrap_lo(const struct pol *p, unsigned int pid_max);

@@ -34,6 +34,20 @@ static int write_file(const char *path, const char *s)
 
 int oracle_init(void)
 {
+	/* a big buffer, one clock for all CPUs, and the events we read */
+	static const char *const setup[][2] = {
+		{ INSTANCE "/buffer_size_kb", "8192" },
+		{ INSTANCE "/trace_clock", "mono" },
+		{ INSTANCE "/events/task/task_newtask/enable", "1" },
+		/* when each parent entered clone(): the earliest its PID was chosen */
+		{ INSTANCE "/events/syscalls/sys_enter_clone/enable", "1" },
+		{ INSTANCE "/events/syscalls/sys_enter_clone3/enable", "1" },
+		{ INSTANCE "/events/syscalls/sys_enter_fork/enable", "1" },
+		{ INSTANCE "/events/syscalls/sys_enter_vfork/enable", "1" },
+		{ INSTANCE "/trace", "" },
+		{ INSTANCE "/tracing_on", "1" },
+	};
+	size_t i;
 	int rc;
 
 	required = 1;
@@ -41,24 +55,8 @@ int oracle_init(void)
 	if (mkdir(INSTANCE, 0755) && errno != EEXIST)
 		return -errno;
 	mkdir(SNAPDIR, 0755);
-	rc = write_file(INSTANCE "/buffer_size_kb", "8192");
-	if (!rc)
-		rc = write_file(INSTANCE "/trace_clock", "mono");
-	if (!rc)
-		rc = write_file(INSTANCE "/events/task/task_newtask/enable", "1");
-	/* when each parent entered clone(): the earliest its PID was chosen */
-	if (!rc)
-		rc = write_file(INSTANCE "/events/syscalls/sys_enter_clone/enable", "1");
-	if (!rc)
-		rc = write_file(INSTANCE "/events/syscalls/sys_enter_clone3/enable", "1");
-	if (!rc)
-		rc = write_file(INSTANCE "/events/syscalls/sys_enter_fork/enable", "1");
-	if (!rc)
-		rc = write_file(INSTANCE "/events/syscalls/sys_enter_vfork/enable", "1");
-	if (!rc)
-		rc = write_file(INSTANCE "/trace", "");
-	if (!rc)
-		rc = write_file(INSTANCE "/tracing_on", "1");
+	for (i = 0, rc = 0; !rc && i < sizeof(setup) / sizeof(setup[0]); i++)
+		rc = write_file(setup[i][0], setup[i][1]);
 	enabled = !rc;
 	return rc;
 }
