@@ -58,6 +58,7 @@ static int pidctl_idr_alloc_cyclic_pre(struct kprobe *kp, struct pt_regs *regs)
 	struct idr *idr = pidctl_kprobe_arg_idr(regs);
 	const struct pidctl_policy *p;
 	unsigned int cursor, pid_max;
+	bool written;
 	int next;
 
 	if (idr != &init_pid_ns.idr)
@@ -69,7 +70,10 @@ static int pidctl_idr_alloc_cyclic_pre(struct kprobe *kp, struct pt_regs *regs)
 	/* alloc_pid() passes the initial namespace's pid_max as the end. */
 	pid_max = (unsigned int)pidctl_kprobe_arg_end(regs);
 	cursor = idr_get_cursor(idr);
-	if (!xchg(&pidctl_cursor_written, 0) && pidctl_last_steered &&
+	/* a plain read first: the locked exchange only after a write */
+	written = READ_ONCE(pidctl_cursor_written) &&
+		  xchg(&pidctl_cursor_written, 0);
+	if (!written && pidctl_last_steered &&
 	    cursor == pidctl_last_steered + 1)
 		cursor = pidctl_next_cursor(p, pidctl_last_steered, pid_max);
 	next = pidctl_next_pid(p, cursor, pid_max, pidctl_first_free, idr);
