@@ -1171,7 +1171,7 @@ struct worst_cfg {
 
 static void worst_run(unsigned int rmax, unsigned int width)
 {
-	static const unsigned int sizes[] = { 1, 16, 64, 256, 1024 };
+	static const unsigned int sizes[] = { 1, 16, 256, 1024 };
 	struct worst_cfg wc[8];
 	struct worst_layout l;
 	int cmd[2], ack[2], err = 0, nc = 0, r, k, i, warm = 3;
