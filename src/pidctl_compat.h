@@ -22,6 +22,9 @@
 #ifndef CONFIG_KPROBES
 #error "pidctl hooks the PID allocator with a kprobe: it needs CONFIG_KPROBES"
 #endif
+#ifndef CONFIG_SYSCTL
+#error "pidctl's knobs are sysctls: it needs CONFIG_SYSCTL"
+#endif
 
 /*
  * The hook reads and rewrites the arguments of
