@@ -61,11 +61,6 @@ int oracle_init(void)
 	return rc;
 }
 
-int oracle_enabled(void)
-{
-	return enabled;
-}
-
 static void mark(const char *fmt, long a)
 {
 	char buf[128];

@@ -31,8 +31,6 @@
 
 /* Set up the trace instance (the runner, once, as root).  0 or -errno. */
 int oracle_init(void);
-/* Whether oracle_init() succeeded: the checks run. */
-int oracle_enabled(void);
 /* Around anything that may change the policy or pid_max. */
 void oracle_begin(void);
 void oracle_policy(void);
