@@ -178,7 +178,7 @@ void case_exhaustion(void)
 	pid = spawn_thread();
 	if (!expect_pid(pid, freed, "pthread_create after one PID freed"))
 		goto out;
-	pid = spawn_exit();
+	pid = spawn_exit_after_thread();
 	CHECK_EQ(pid, freed, "fork reuses the PID the thread freed");
 	pid = spawn_thread();
 	CHECK_EQ(pid, freed, "and again for a thread");

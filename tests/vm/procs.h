@@ -58,6 +58,14 @@ int expect_pid(int got, int want, const char *what);
 int policy_apply(struct pol *p, unsigned int min, unsigned int max,
 		 unsigned int stride, const char *reserved);
 
+/*
+ * fork() in a full window right after a thread holding one of its PIDs
+ * exited (spawn_thread()): an EAGAIN is retried for a while, since the
+ * kernel gives a thread's PID number back a moment after the thread left
+ * /proc.  Returns the PID or -errno, like spawn_exit().
+ */
+pid_t spawn_exit_after_thread(void);
+
 /* CLOCK_MONOTONIC in seconds, and a plain sleep. */
 double now(void);
 void sleep_ms(long ms);
