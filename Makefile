@@ -57,6 +57,17 @@ bench:
 
 # Every suite prints TAP; tap-run keeps it and tap-summary prints the
 # closing "N passed, N failed, N skipped" line and fails on any failure.
+# The debug kernel line: Debian's linux-source built with lockdep, KASAN,
+# kmemleak and debug objects (tests/lib/build-debug-kernel), and the whole
+# VM suite on it.  Not part of `make check`: a cold run costs more than its
+# budget allows (docs/kernels.md).  Its results go to their own directory.
+DEBUG_RESULTS ?= build/results-debug
+check-debug:
+	$(DEPS) build vm debugkernel
+	rm -rf $(DEBUG_RESULTS)
+	-PIDCTL_RESULTS=$(abspath $(DEBUG_RESULTS)) tests/matrix debug
+	PIDCTL_RESULTS=$(abspath $(DEBUG_RESULTS)) tests/lib/tap-summary
+
 check: deps
 	rm -rf $(RESULTS)
 	$(TAP_RUN) lint tests/lint/run $(LINT_LINES)
@@ -68,6 +79,6 @@ check: deps
 	tests/matrix --report $(VM_LINES) || true
 	tests/lib/tap-summary
 
-.PHONY: all module install clean deps lint unit vm matrix demo bench check
+.PHONY: all module install clean deps lint unit vm matrix demo bench check check-debug
 
 include tests/packaging/Makefile.inc

@@ -251,7 +251,7 @@ void case_concurrency(void)
 	for (i = 0; i < s->nstates; i++)
 		diag("policy %d: %s", i, pol_str(&s->states[i]));
 	s->check = 1;
-	s->target = 5500;
+	s->target = slow_count(5500, 50);
 
 	if (!CHECK(knobs_set(10000, 20000, 1, R1) == 0, "initial policy"))
 		return;
@@ -263,7 +263,7 @@ void case_concurrency(void)
 	t0 = now();
 	store(&s->go, 1);
 	/* wait for the workers (bounded), then stop the rewriter */
-	for (live = NWORKERS; live > 0 && now() - t0 < 150;) {
+	for (live = NWORKERS; live > 0 && now() - t0 < slow_secs(150);) {
 		pid_t r = waitpid(-1, NULL, WNOHANG);
 
 		for (j = 0; j < NWORKERS; j++)
@@ -279,8 +279,10 @@ void case_concurrency(void)
 	total(s, &forks, &threads);
 	diag("%ld forks + %ld threads in %.1f s; %ld knob rewrites", forks,
 	     threads, now() - t0, s->rewrites);
-	CHECK(forks + threads >= 20000, "only %ld creations", forks + threads);
-	CHECK(forks >= 5000 && threads >= 5000, "both kinds exercised");
+	CHECK(forks + threads >= slow_count(20000, 180), "only %ld creations",
+	      forks + threads);
+	CHECK(forks >= slow_count(5000, 45) && threads >= slow_count(5000, 45),
+	      "both kinds exercised");
 	CHECK(s->rewrites >= 2 * NSTEPS, "only %ld rewrites", s->rewrites);
 	CHECK(s->rewrite_errs == 0, "%ld knob rewrites failed, first %s",
 	      s->rewrite_errs, strerror(-s->rewrite_first_err));
@@ -309,7 +311,8 @@ void case_rmmod_storm(void)
 		return;
 	t0 = now();
 	store(&s->go, 1);
-	while (total(s, NULL, NULL) < 600 && now() - t0 < 10)
+	while (total(s, NULL, NULL) < slow_count(600, 30) &&
+	       now() - t0 < slow_secs(10))
 		sleep_ms(20);
 	store(&s->check, 0);	/* PIDs after this may be stock */
 	at_unload = total(s, NULL, NULL);
@@ -317,13 +320,15 @@ void case_rmmod_storm(void)
 	CHECK(rc == 0, "delete_module under load: %s", strerror(-rc));
 	diag("unloaded after %ld creations (%.1f s)", at_unload, now() - t0);
 	t0 = now();
-	while (total(s, NULL, NULL) < at_unload + 600 && now() - t0 < 10)
+	while (total(s, NULL, NULL) < at_unload + slow_count(600, 30) &&
+	       now() - t0 < slow_secs(10))
 		sleep_ms(20);
 	store(&s->stop, 1);
 	for (i = 0; i < NWORKERS; i++)
 		waitpid(pids[i], NULL, 0);
 	after = total(s, NULL, NULL) - at_unload;
-	CHECK(after >= 600, "only %ld creations after the unload", after);
+	CHECK(after >= slow_count(600, 30), "only %ld creations after the unload",
+	      after);
 	check_workers(s, 1);
 	if (rc)
 		return;
