@@ -79,6 +79,10 @@ check: deps
 	tests/matrix --report $(VM_LINES) || true
 	tests/lib/tap-summary
 
-.PHONY: all module install clean deps lint unit vm matrix demo bench check check-debug
+# .ci/run's closing line: the summary of the results `make check` kept.
+summary:
+	@tests/lib/tap-summary
+
+.PHONY: all module install clean deps lint unit vm matrix demo bench check check-debug summary
 
 include tests/packaging/Makefile.inc
