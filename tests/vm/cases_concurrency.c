@@ -333,7 +333,7 @@ void case_concurrency(void)
 	for (i = 0; i < s->nstates; i++)
 		diag("policy %d: %s", i, pol_str(&s->states[i]));
 	s->check = 1;
-	s->target = 3000;
+	s->target = slow_count(3000, 50);
 
 	if (!CHECK(knobs_set(10000, 20000, 1, R1) == 0, "initial policy"))
 		return;
@@ -349,12 +349,12 @@ void case_concurrency(void)
 	t0 = now();
 	store(&s->go, 1);
 	/*
-	 * Until every worker made its share, or for 100 s on a slow host;
+	 * Until every worker made its share, or for 100 s (times the slow factor) on a slow host;
 	 * then stop everyone.  What the case proves lies in the checks, not
 	 * the volume, which only has to give every state of the cycle many
 	 * forks and threads.
 	 */
-	for (live = NWORKERS; live > 0 && now() - t0 < 100;) {
+	for (live = NWORKERS; live > 0 && now() - t0 < slow_secs(100);) {
 		pid_t r = waitpid(-1, &status, WNOHANG);
 
 		for (j = 0; j < NWORKERS; j++)
@@ -381,12 +381,13 @@ void case_concurrency(void)
 	diag("%ld forks + %ld threads in %.1f s; %ld knob rewrites, %ld cursor moves, %ld set_tid clones (%ld busy)",
 	     forks, threads, now() - t0, s->rewrites, s->cursor_moves,
 	     s->set_tids, s->set_tid_busy);
-	CHECK(forks >= 2000 && threads >= 2000,
+	CHECK(forks >= slow_count(2000, 45) &&
+	      threads >= slow_count(2000, 45),
 	      "only %ld forks and %ld threads", forks, threads);
-	CHECK(s->rewrites >= 10 * NSTEPS, "only %ld rewrites", s->rewrites);
+	CHECK(s->rewrites >= slow_count(10 * NSTEPS, 2 * NSTEPS), "only %ld rewrites", s->rewrites);
 	CHECK(s->rewrite_errs == 0, "%ld knob rewrites failed, first %s",
 	      s->rewrite_errs, strerror(-s->rewrite_first_err));
-	CHECK(s->cursor_moves > 100 && !s->cursor_errs,
+	CHECK(s->cursor_moves > slow_count(100, 10) && !s->cursor_errs,
 	      "%ld cursor moves, %ld failed", s->cursor_moves, s->cursor_errs);
 	CHECK(s->set_tids > 10, "only %ld set_tid clones succeeded", s->set_tids);
 	CHECK(!s->set_tid_errs, "%ld set_tid clones failed, first %s",
@@ -418,7 +419,8 @@ void case_rmmod_storm(void)
 		return;
 	t0 = now();
 	store(&s->go, 1);
-	while (total(s, NULL, NULL) < 600 && now() - t0 < 10)
+	while (total(s, NULL, NULL) < slow_count(600, 30) &&
+	       now() - t0 < slow_secs(10))
 		sleep_ms(20);
 	store(&s->check, 0);	/* PIDs after this may be stock */
 	at_unload = total(s, NULL, NULL);
@@ -426,13 +428,15 @@ void case_rmmod_storm(void)
 	CHECK(rc == 0, "delete_module under load: %s", strerror(-rc));
 	diag("unloaded after %ld creations (%.1f s)", at_unload, now() - t0);
 	t0 = now();
-	while (total(s, NULL, NULL) < at_unload + 600 && now() - t0 < 10)
+	while (total(s, NULL, NULL) < at_unload + slow_count(600, 30) &&
+	       now() - t0 < slow_secs(10))
 		sleep_ms(20);
 	store(&s->stop, 1);
 	for (i = 0; i < NWORKERS; i++)
 		waitpid(pids[i], NULL, 0);
 	after = total(s, NULL, NULL) - at_unload;
-	CHECK(after >= 600, "only %ld creations after the unload", after);
+	CHECK(after >= slow_count(600, 30), "only %ld creations after the unload",
+	      after);
 	check_workers(s, 1);
 	if (rc)
 		return;

@@ -179,7 +179,7 @@ void case_exhaustion(void)
 	if (!expect_pid(pid, freed, &p, 1,
 			"pthread_create after one PID freed"))
 		goto out;
-	pid = spawn_exit();
+	pid = spawn_exit_after_thread();
 	CHECK_EQ(pid, freed, "fork reuses the PID the thread freed");
 	pid = spawn_thread();
 	CHECK_EQ(pid, freed, "and again for a thread");

@@ -18,6 +18,17 @@
 #include "procs.h"
 #include "tap.h"
 
+int slow = 1;
+
+void slow_init(void)
+{
+	const char *s = getenv("PIDCTL_SLOW");
+
+	slow = s ? atoi(s) : 1;
+	if (slow < 1)
+		slow = 1;
+}
+
 int pid_in_use(int pid)
 {
 	char path[32];
@@ -139,6 +150,26 @@ int spawn_thread(void)
 	/* join returns before the kernel frees the TID: wait for that */
 	wait_pid_gone(tid);
 	return tid;
+}
+
+/*
+ * A thread's PID leaves /proc (what wait_pid_gone() watches) when
+ * release_task() unhashes it, but since 6.15 the number goes back to the
+ * IDR only after tasklist_lock is dropped (free_pids()).  A fork in that
+ * gap, in a window whose only free PID is the thread's, correctly fails
+ * with EAGAIN.  The gap is microseconds on a stock kernel and was long
+ * enough to lose the race on the debug kernel under TCG.  So retry an
+ * EAGAIN, for 2 s at most (scaled): a PID that never comes back still
+ * ends in EAGAIN, and the caller still checks which PID the fork got.
+ */
+pid_t spawn_exit_after_thread(void)
+{
+	double t0 = now();
+	pid_t pid;
+
+	while ((pid = spawn_exit()) == -EAGAIN && now() - t0 < slow_secs(2))
+		sleep_ms(1);
+	return pid;
 }
 
 int make_task(char kind)

@@ -61,6 +61,31 @@ int expect_pid(int got, int want, const struct pol *p, int last_free,
 int policy_apply(struct pol *p, unsigned int min, unsigned int max,
 		 unsigned int stride, const char *reserved);
 
+/*
+ * fork() in a full window right after a thread holding one of its PIDs
+ * exited (spawn_thread()): an EAGAIN is retried for a while, since the
+ * kernel gives a thread's PID number back a moment after the thread left
+ * /proc.  Returns the PID or -errno, like spawn_exit().
+ */
+pid_t spawn_exit_after_thread(void);
+
+/*
+ * How many times slower than a stock kernel the guest's kernel is (the
+ * `debug` line's KASAN, lockdep and kmemleak): PIDCTL_SLOW, default 1.
+ * Time limits are multiplied by it; the fork and thread counts that only
+ * make a storm big enough are divided by it (never below @min).
+ */
+extern int slow;
+void slow_init(void);
+static inline double slow_secs(double secs)
+{
+	return secs * slow;
+}
+static inline long slow_count(long n, long min)
+{
+	return n / slow > min ? n / slow : min;
+}
+
 /* CLOCK_MONOTONIC in seconds, and a plain sleep. */
 double now(void);
 void sleep_ms(long ms);
