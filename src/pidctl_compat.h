@@ -16,6 +16,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
 #include <linux/sysctl.h>
+#include <linux/workqueue.h>
 #include "pidctl_core.h"
 #include "pidctl_features.h"
 
@@ -82,6 +83,17 @@ static inline void pidctl_kprobe_set_range(struct pt_regs *regs,
 #define pidctl_pid_max() ((unsigned int)READ_ONCE(init_pid_ns.pid_max))
 #else
 #define pidctl_pid_max() PIDCTL_PID_MAX_LIMIT
+#endif
+
+/*
+ * The periodic check of the probe: an unbound system workqueue.
+ * system_wq is deprecated once system_dfl_wq exists (6.17, backported to
+ * 6.12 stable); 7.x warns when work is queued on it.
+ */
+#ifdef PIDCTL_HAVE_SYSTEM_DFL_WQ
+#define pidctl_wq system_dfl_wq
+#else
+#define pidctl_wq system_wq
 #endif
 
 #endif /* PIDCTL_COMPAT_H */

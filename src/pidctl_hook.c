@@ -162,7 +162,8 @@ static void pidctl_armed_check(struct work_struct *work)
 	else if (armed && pidctl_reported_disarmed)
 		pr_info("kprobes are armed again: the policy is enforced\n");
 	pidctl_reported_disarmed = !armed;
-	schedule_delayed_work(&pidctl_armed_work, PIDCTL_ARMED_CHECK_PERIOD);
+	queue_delayed_work(pidctl_wq, &pidctl_armed_work,
+			   PIDCTL_ARMED_CHECK_PERIOD);
 }
 
 int pidctl_hook_arm(void)
@@ -174,7 +175,7 @@ int pidctl_hook_arm(void)
 		return ret;
 	}
 	pidctl_reported_disarmed = false;
-	mod_delayed_work(system_wq, &pidctl_armed_work, 0);
+	mod_delayed_work(pidctl_wq, &pidctl_armed_work, 0);
 	return 0;
 }
 

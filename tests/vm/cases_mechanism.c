@@ -697,7 +697,8 @@ void case_priv_writes_race(void)
 	      pw->fails, strerror(-pw->first_fail));
 	CHECK(pw->writes >= 200, "only %ld ns_last_pid writes", pw->writes);
 	fleet_check_errors(f);
-	CHECK(fleet_total(f) >= 100, "only %ld creations", fleet_total(f));
+	CHECK(fleet_total(f) >= slow_count(100, 30), "only %ld creations",
+	      fleet_total(f));
 	check_all_allowed(f, &p, pid_max);
 }
 
@@ -754,10 +755,20 @@ static void apply_step(struct pol *p, const struct kstep *st)
 }
 
 /*
+ * On a slow (debug) kernel a knob write takes 100-800 ms: the phases last
+ * longer, up to 4 times, enough for the toggles the case asks for without
+ * making it 20 times longer.
+ */
+static double phase_secs(double secs)
+{
+	return secs * (slow < 4 ? slow : 4);
+}
+
+/*
  * Off: reserved="", min=0, max=0, stride=1 (the order that only widens);
  * on: stride, min, max, reserved.  Each write is its own policy, with a
- * stable period after it; a pause of 8-20 ms in the full on and off
- * states, so that whole forks fit in them.
+ * stable period after it; a pause of 8-20 ms (times the slow factor) in
+ * the full on and off states, so that whole forks fit in them.
  */
 static __noreturn void toggler(struct toggler *tg, struct fleet *f)
 {
@@ -783,7 +794,7 @@ static __noreturn void toggler(struct toggler *tg, struct fleet *f)
 		sleep_ms(1);
 	sleep_ms(20);
 	while (tg->toggles < TOGGLES) {
-		if (!tg->phase2_at && (now() - t0 >= PHASE1_S ||
+		if (!tg->phase2_at && (now() - t0 >= phase_secs(PHASE1_S) ||
 				       tg->toggles >= PHASE1_TOGGLES)) {
 			/* phase 2: int3 only, no optimizer to wait for */
 			tg->phase2_at = tg->toggles;
@@ -793,7 +804,7 @@ static __noreturn void toggler(struct toggler *tg, struct fleet *f)
 			if (rc && !tg->fails++)
 				tg->first_fail = rc;
 		}
-		if (now() - t2 >= PHASE2_S)
+		if (now() - t2 >= phase_secs(PHASE2_S))
 			break;
 		for (s = 0; s < 8; s++) {
 			astore(&f->seq, 2 * j + 1);
@@ -814,7 +825,7 @@ static __noreturn void toggler(struct toggler *tg, struct fleet *f)
 			astore(&f->seq, 2 * j);
 			tg->writes = j;
 			if (s == 3 || s == 7)
-				sleep_ms(8 + rnd(&seed) % 13);
+				sleep_ms((8 + rnd(&seed) % 13) * slow);
 		}
 		tg->toggles++;
 	}
