@@ -2,9 +2,10 @@
 /*
  * pidctl: a floor, a ceiling, a stride, a random start and reserved
  * ranges for the PID numbers the kernel's cyclic allocator hands out in
- * the initial PID namespace.  Module entry and exit.  The parameters set the initial
- * policy: they are parsed by the same code, with the same grammar, as the
- * sysctls, and the policy they make goes live only once the hook is armed.
+ * the initial PID namespace.  Module entry and exit.  The parameters set
+ * the initial policy: they are parsed by the same code, with the same
+ * grammar, as the sysctls, and the policy they make goes live only once
+ * the hook is armed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -105,7 +106,8 @@ static int pidctl_initial_policy(void)
 	if (ret)
 		pr_err("invalid policy: min=%u max=%u stride=%u random=%u reserved=%.64s%s\n",
 		       pidctl_param_min, pidctl_param_max, pidctl_param_stride,
-		       pidctl_param_random, reserved, strlen(reserved) > 64 ? "..." : "");
+		       pidctl_param_random, reserved,
+		       strlen(reserved) > 64 ? "..." : "");
 	return ret;
 }
 
