@@ -431,6 +431,34 @@ unsigned int pidctl_next_cursor(const struct pidctl_policy *p,
 	return pid + stride;
 }
 
+/* Whether @first_free reports a free PID in [from, to]. */
+static int pidctl_any_free(unsigned int from, unsigned int to,
+			   pidctl_first_free_fn first_free, void *ctx)
+{
+	unsigned int pid;
+
+	if (from > to)
+		return 0;
+	pid = first_free(ctx, from, to);
+	return pid >= from && pid <= to;
+}
+
+int pidctl_stock_picks(unsigned int cursor, unsigned int start,
+		       unsigned int end, unsigned int next,
+		       pidctl_first_free_fn first_free, void *ctx)
+{
+	unsigned int c = cursor > start ? cursor : start;
+
+	if (!end || next >= end || next < start)
+		return 0;
+	if (next >= c)
+		return !pidctl_any_free(c, next - 1, first_free, ctx);
+	/* below the first try's start: only the retry from @start reaches it */
+	if (pidctl_any_free(c, end - 1, first_free, ctx))
+		return 0;
+	return !pidctl_any_free(start, next - 1, first_free, ctx);
+}
+
 unsigned int pidctl_random_offset(unsigned int n, unsigned int rnd)
 {
 	if (!n)

@@ -144,6 +144,19 @@ unsigned int pidctl_next_cursor(const struct pidctl_policy *p,
 				unsigned int pid, unsigned int pid_max);
 
 /*
+ * Whether the stock allocator, idr_alloc_cyclic(idr, ptr, @start, @end)
+ * with the IDR's cursor at @cursor, would hand out @next, a free ID (the
+ * policy's pick), as well: it takes
+ * the first free ID in [max(cursor, start), end - 1], and only if there is
+ * none and it began above @start, the first in [start, end - 1].  Asks
+ * @first_free at most twice.  For kernel.pidctl.steered, which counts the
+ * allocations for which this is false.
+ */
+int pidctl_stock_picks(unsigned int cursor, unsigned int start,
+		       unsigned int end, unsigned int next,
+		       pidctl_first_free_fn first_free, void *ctx);
+
+/*
  * Map @rnd, uniformly random over 32 bits, to 1..@n (@n >= 1) by
  * multiply-shift: (rnd * n) >> 32.  Each value has probability
  * floor(2^32 / n) / 2^32 or ceil(2^32 / n) / 2^32, which for

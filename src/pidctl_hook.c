@@ -127,41 +127,11 @@ static unsigned int pidctl_first_free(void *ctx, unsigned int from,
 	return pidctl_idr_find_free(ctx, &id, to) ? (unsigned int)id : 0;
 }
 
-/* Whether the IDR has a free ID in [from, to]. */
-static bool pidctl_any_free(struct idr *idr, unsigned int from,
-			    unsigned int to)
-{
-	unsigned long id = from;
-
-	return from <= to && pidctl_idr_find_free(idr, &id, to);
-}
-
-/*
- * Whether idr_alloc_cyclic(idr, NULL, start, end) left alone would have
- * handed out @next as well: it takes the first free ID in
- * [max(cursor, start), end - 1], and only if there is none and it began
- * above @start, the first in [start, end - 1].  For kernel.pidctl.steered.
- */
-static bool pidctl_stock_picks(struct idr *idr, unsigned int cursor,
-			       int start, unsigned int end, unsigned int next)
-{
-	unsigned int c;
-
-	if (start < 0 || !end || next >= end)
-		return false;
-	c = max_t(unsigned int, cursor, start);
-	if (next >= c)
-		return !pidctl_any_free(idr, c, next - 1);
-	if (pidctl_any_free(idr, c, end - 1) || c == start || next < start)
-		return false;
-	return !pidctl_any_free(idr, start, next - 1);
-}
-
 static int pidctl_idr_alloc_cyclic_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct idr *idr = pidctl_kprobe_arg_idr(regs);
 	const struct pidctl_policy *p;
-	unsigned int cursor, start, pid_max, offset;
+	unsigned int cursor, start, pid_max, pid_min, offset;
 	bool written;
 	int next;
 
@@ -194,8 +164,10 @@ static int pidctl_idr_alloc_cyclic_pre(struct kprobe *kp, struct pt_regs *regs)
 		pidctl_refuse(p, idr, pid_max);
 		return 0;
 	}
-	if (!pidctl_stock_picks(idr, cursor, pidctl_kprobe_arg_start(regs),
-				pid_max, next))
+	/* the call's own start: alloc_pid()'s pid_min, 1 or RESERVED_PIDS */
+	pid_min = (unsigned int)max(pidctl_kprobe_arg_start(regs), 0);
+	if (!pidctl_stock_picks(cursor, pid_min, pid_max, next,
+				pidctl_first_free, idr))
 		atomic_long_inc(&pidctl_nr_steered);
 	pidctl_last_steered = next;
 	pidctl_kprobe_set_range(regs, next, next + 1);

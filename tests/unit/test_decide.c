@@ -484,6 +484,48 @@ static void test_window_limits(void)
 	}
 }
 
+/* pidctl_stock_picks(): what idr_alloc_cyclic() would take untouched. */
+static const struct stock_case {
+	const char *name;
+	unsigned int cursor, start, end, next;
+	const char *busy;
+	int want;
+} stock_cases[] = {
+	{ "the cursor itself", 1000, 300, 32768, 1000, NULL, 1 },
+	{ "a PID past the cursor, cursor free", 1000, 300, 32768, 1005, NULL, 0 },
+	{ "past a busy run", 1000, 300, 32768, 1005, "1000-1004", 1 },
+	{ "past a busy run with a hole", 1000, 300, 32768, 1005, "1000-1002,1004", 0 },
+	{ "cursor below start", 100, 300, 32768, 300, NULL, 1 },
+	{ "below start is never stock", 1000, 300, 32768, 299, "1000-32767", 0 },
+	{ "a wrap: stock wraps only when the top is full", 32000, 300, 32768,
+	  300, "32000-32767", 1 },
+	{ "a wrap below a free top", 32000, 300, 32768, 300, "32000-32766", 0 },
+	{ "a wrap past busy low PIDs", 32000, 300, 32768, 305,
+	  "300-304,32000-32767", 1 },
+	{ "no retry when the first try began at start", 300, 300, 1000, 250,
+	  "300-999", 0 },
+	{ "cursor past end: the retry from start", 40000, 300, 32768, 300,
+	  NULL, 1 },
+	{ "next at or past end", 1000, 300, 32768, 32768, NULL, 0 },
+	{ "end 0", 1000, 300, 0, 1000, NULL, 0 },
+};
+
+static void test_stock_picks(struct pidmap *m)
+{
+	const struct stock_case *c;
+	unsigned int i;
+	int got;
+
+	for (i = 0; i < sizeof(stock_cases) / sizeof(stock_cases[0]); i++) {
+		c = &stock_cases[i];
+		set_busy(m, c->busy);
+		got = pidctl_stock_picks(c->cursor, c->start, c->end, c->next,
+					 pidmap_first_free, m);
+		tap_ok(!got == !c->want, "stock_picks %s: %d (want %d)",
+		       c->name, got, c->want);
+	}
+}
+
 static const struct free_case {
 	const char *name;
 	struct knobs k;
@@ -537,6 +579,7 @@ int main(void)
 	test_random_start();
 	test_window_limits();
 	test_count_free(&m);
+	test_stock_picks(&m);
 	pidmap_free(&m);
 	free(policy);
 	return tap_exit_status();

@@ -53,7 +53,7 @@ struct property {
 
 enum {
 	P_PARSE, P_ROUNDTRIP, P_VALIDATE, P_ALLOWED, P_NEXT, P_CURSOR,
-	P_SEQUENCE, P_RSTART, P_RNEXT, P_FREE, NR_PROPS
+	P_SEQUENCE, P_RSTART, P_RNEXT, P_FREE, P_STOCK, NR_PROPS
 };
 
 static struct property props[NR_PROPS] = {
@@ -67,6 +67,7 @@ static struct property props[NR_PROPS] = {
 	{ .name = "pidctl_random_start matches the model (step by step, wrapping)" },
 	{ .name = "next_pid from a random start (given offset) matches the model" },
 	{ .name = "pidctl_count_free matches a brute-force count" },
+	{ .name = "pidctl_stock_picks matches a model of idr_alloc_cyclic" },
 };
 
 static unsigned long iteration;
@@ -154,6 +155,26 @@ static long long model_random_start(unsigned int base, unsigned int offset)
 	for (k = 1; k < offset; k++)
 		s = s + 1 > model_hi() ? model_wrap_lo() : s + 1;
 	return s;
+}
+
+/*
+ * idr_alloc_cyclic(idr, NULL, @start, @end) with the cursor at @cursor, as
+ * lib/idr.c does it: from max(cursor, start) up to end - 1, then, if that
+ * began above start, once more from start.  The ID, or -1.
+ */
+static long long model_stock(unsigned int cursor, unsigned int start,
+			     unsigned int end)
+{
+	long long id = cursor < start ? start : cursor, pid;
+
+	for (pid = id; pid < end; pid++)
+		if (!pidmap_busy(&busy, (unsigned int)pid))
+			return pid;
+	if (id > start)
+		for (pid = start; pid < end; pid++)
+			if (!pidmap_busy(&busy, (unsigned int)pid))
+				return pid;
+	return -1;
 }
 
 /* Allowed PIDs that are not busy, one by one. */
@@ -429,6 +450,26 @@ static void check_queries(void)
 		want = model_next((unsigned int)model_random_start(cursor, off));
 		check(P_RNEXT, got == want, "next_pid from a random start",
 		      got, want);
+	}
+	for (i = 0; i < 4; i++) {
+		unsigned int start = chance(50) ? 1 : PIDCTL_RESERVED_PIDS, next;
+		long long stock;
+
+		cursor = pick_cursor();
+		if (cursor > LIMIT + 10)
+			cursor = region_pid();
+		stock = model_stock(cursor, start, pid_max);
+		got = pidctl_next_pid(policy, cursor, pid_max,
+				      pidmap_first_free, &busy);
+		next = chance(40) && stock > 0 ? (unsigned int)stock :
+		       chance(50) && got > 0 ? (unsigned int)got : pick_cursor();
+		/* the contract: @next is free (the policy's pick) */
+		if (pidmap_busy(&busy, next))
+			continue;
+		want = stock == (long long)next;
+		got = pidctl_stock_picks(cursor, start, pid_max, next,
+					 pidmap_first_free, &busy);
+		check(P_STOCK, !got == !want, "stock_picks", got, want);
 	}
 	/* a brute-force count is affordable below PID 40000 */
 	if (model_hi() < 40000 && pidctl_policy_validate(policy, pid_max) == 0)
