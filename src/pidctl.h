@@ -43,5 +43,9 @@ int pidctl_hook_init(void);
 void pidctl_hook_exit(void);
 int pidctl_hook_arm(void);
 void pidctl_hook_disarm(void);
+/* The counters of kernel.pidctl.{exhausted,steered,free}. */
+unsigned long pidctl_hook_exhausted(void);
+unsigned long pidctl_hook_steered(void);
+unsigned int pidctl_hook_free(const struct pidctl_policy *p);
 
 #endif /* PIDCTL_H */

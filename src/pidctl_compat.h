@@ -35,6 +35,7 @@
  */
 #ifdef CONFIG_X86_64
 #define pidctl_kprobe_arg_idr(regs)	((struct idr *)(regs)->di)
+#define pidctl_kprobe_arg_start(regs)	((int)(regs)->dx)
 #define pidctl_kprobe_arg_end(regs)	((int)(regs)->cx)
 /* proc handlers: (table, write, buffer, lenp, ppos) */
 #define pidctl_kprobe_arg_write(regs)	((int)(regs)->si)
@@ -95,5 +96,19 @@ static inline void pidctl_kprobe_set_range(struct pt_regs *regs,
 #else
 #define pidctl_wq system_wq
 #endif
+
+/*
+ * The initial namespace's pid_max as it is now, for kernel.pidctl.free:
+ * from 6.14 the field itself; before, the end of the last cyclic
+ * allocation the hook saw (@seen), or PIDCTL_PID_MAX_LIMIT if it saw none.
+ */
+static inline unsigned int pidctl_pid_max_now(unsigned int seen)
+{
+#ifdef PIDCTL_HAVE_PIDNS_PID_MAX
+	return pidctl_pid_max();
+#else
+	return seen ? seen : PIDCTL_PID_MAX_LIMIT;
+#endif
+}
 
 #endif /* PIDCTL_COMPAT_H */

@@ -270,7 +270,8 @@ unsigned long pidctl_format_ranges(const struct pidctl_range *r,
 
 int pidctl_policy_active(const struct pidctl_policy *p)
 {
-	return p->min || p->max || p->stride != 1 || p->nr_ranges;
+	return p->min || p->max || p->stride != 1 || p->random ||
+	       p->nr_ranges;
 }
 
 /* The window of pidctl_core.h for @p and @pid_max. */
@@ -368,7 +369,7 @@ int pidctl_policy_validate(const struct pidctl_policy *p, unsigned int pid_max)
 
 	if (p->min > PIDCTL_PID_MAX_LIMIT || p->max > PIDCTL_PID_MAX_LIMIT ||
 	    !p->stride || p->stride > PIDCTL_PID_MAX_LIMIT ||
-	    p->nr_ranges > PIDCTL_MAX_RANGES)
+	    p->random > PIDCTL_RANDOM_MAX || p->nr_ranges > PIDCTL_MAX_RANGES)
 		return -PIDCTL_EINVAL;
 	if (p->min && p->max && p->min > p->max)
 		return -PIDCTL_EINVAL;
@@ -428,4 +429,119 @@ unsigned int pidctl_next_cursor(const struct pidctl_policy *p,
 	if (pid >= w.hi || stride > w.hi - pid)
 		return w.wrap_lo;
 	return pid + stride;
+}
+
+/* Whether @first_free reports a free PID in [from, to]. */
+static int pidctl_any_free(unsigned int from, unsigned int to,
+			   pidctl_first_free_fn first_free, void *ctx)
+{
+	unsigned int pid;
+
+	if (from > to)
+		return 0;
+	pid = first_free(ctx, from, to);
+	return pid >= from && pid <= to;
+}
+
+int pidctl_stock_picks(unsigned int cursor, unsigned int start,
+		       unsigned int end, unsigned int next,
+		       pidctl_first_free_fn first_free, void *ctx)
+{
+	unsigned int c = cursor > start ? cursor : start;
+
+	if (!end || next >= end || next < start)
+		return 0;
+	if (next >= c)
+		return !pidctl_any_free(c, next - 1, first_free, ctx);
+	/* below the first try's start: only the retry from @start reaches it */
+	if (pidctl_any_free(c, end - 1, first_free, ctx))
+		return 0;
+	return !pidctl_any_free(start, next - 1, first_free, ctx);
+}
+
+unsigned int pidctl_random_offset(unsigned int n, unsigned int rnd)
+{
+	if (!n)
+		n = 1;
+	return (unsigned int)(((unsigned long long)rnd * n) >> 32) + 1;
+}
+
+unsigned int pidctl_random_start(const struct pidctl_policy *p,
+				 unsigned int base, unsigned int pid_max,
+				 unsigned int offset)
+{
+	struct pidctl_window w = pidctl_window(p, pid_max);
+	unsigned int s = base > w.floor ? base : w.floor;
+	unsigned long long t;
+
+	if (s > w.hi)
+		s = w.wrap_lo;
+	if (offset <= 1 || w.wrap_lo > w.hi || s > w.hi)
+		return s;
+	/* s <= hi <= PIDCTL_PID_MAX_LIMIT: no overflow in 64 bits */
+	t = (unsigned long long)s + offset - 1;
+	if (t <= w.hi)
+		return (unsigned int)t;
+	return w.wrap_lo + (unsigned int)((t - w.hi - 1) %
+					  (w.hi - w.wrap_lo + 1));
+}
+
+int pidctl_window_limits(const struct pidctl_policy *p, unsigned int pid_max,
+			 unsigned int *lo, unsigned int *hi)
+{
+	struct pidctl_window w = pidctl_window(p, pid_max);
+	unsigned int ceiling = p->max ? p->max : PIDCTL_PID_MAX_LIMIT;
+
+	*lo = w.floor;
+	*hi = w.hi;
+	return !pid_max || pid_max - 1 < ceiling;
+}
+
+/* Free PIDs in [from, to], counting the busy ones. */
+static unsigned int pidctl_count_free_in(unsigned int from, unsigned int to,
+					 pidctl_first_busy_fn first_busy,
+					 void *ctx)
+{
+	unsigned int n = to - from + 1, pid;
+
+	while (from <= to) {
+		pid = first_busy(ctx, from, to);
+		if (pid < from || pid > to)
+			break;
+		n--;
+		if (pid == to)
+			break;
+		from = pid + 1;
+	}
+	return n;
+}
+
+unsigned int pidctl_count_free(const struct pidctl_policy *p,
+			       unsigned int pid_max,
+			       pidctl_first_busy_fn first_busy, void *ctx)
+{
+	struct pidctl_window w = pidctl_window(p, pid_max);
+	unsigned int from = w.floor, n = 0, i, end;
+
+	if (!w.hi || from > w.hi)
+		return 0;
+	i = pidctl_range_at(p, from);
+	while (from <= w.hi) {
+		if (i < p->nr_ranges && p->ranges[i].lo <= from) {
+			/* @from is reserved: skip past its range */
+			if (p->ranges[i].hi >= w.hi)
+				break;
+			from = p->ranges[i].hi + 1;
+			i++;
+			continue;
+		}
+		end = w.hi;
+		if (i < p->nr_ranges && p->ranges[i].lo <= w.hi)
+			end = p->ranges[i].lo - 1;
+		n += pidctl_count_free_in(from, end, first_busy, ctx);
+		if (end == w.hi)
+			break;
+		from = end + 1;
+	}
+	return n;
 }

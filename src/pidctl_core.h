@@ -21,6 +21,14 @@
  * docs/performance.md, "Work under pidmap_lock".
  */
 #define PIDCTL_MAX_RANGES	1024u
+/*
+ * kernel.pidctl.random is 0 (off) or 1..PIDCTL_RANDOM_MAX: each search
+ * starts a random 1..random PIDs past where it would start otherwise.
+ * 2^16 keeps the bias of the 32-bit multiply-shift mapping below 2^-16
+ * of a probability (pidctl_random_offset()), and jumps far larger than
+ * that only shorten the time before a freed PID is handed out again.
+ */
+#define PIDCTL_RANDOM_MAX	65536u
 
 #define PIDCTL_EAGAIN		11
 #define PIDCTL_EINVAL		22
@@ -40,6 +48,7 @@ struct pidctl_policy {
 	unsigned int min;	/* 0: no floor */
 	unsigned int max;	/* 0: no ceiling */
 	unsigned int stride;	/* >= 1 */
+	unsigned int random;	/* 0: off, else 1..PIDCTL_RANDOM_MAX */
 	unsigned int nr_ranges;
 	struct pidctl_range ranges[];
 };
@@ -133,5 +142,68 @@ int pidctl_next_pid(const struct pidctl_policy *p, unsigned int cursor,
  */
 unsigned int pidctl_next_cursor(const struct pidctl_policy *p,
 				unsigned int pid, unsigned int pid_max);
+
+/*
+ * Whether the stock allocator, idr_alloc_cyclic(idr, ptr, @start, @end)
+ * with the IDR's cursor at @cursor, would hand out @next, a free ID (the
+ * policy's pick), as well: it takes
+ * the first free ID in [max(cursor, start), end - 1], and only if there is
+ * none and it began above @start, the first in [start, end - 1].  Asks
+ * @first_free at most twice.  For kernel.pidctl.steered, which counts the
+ * allocations for which this is false.
+ */
+int pidctl_stock_picks(unsigned int cursor, unsigned int start,
+		       unsigned int end, unsigned int next,
+		       pidctl_first_free_fn first_free, void *ctx);
+
+/*
+ * Map @rnd, uniformly random over 32 bits, to 1..@n (@n >= 1) by
+ * multiply-shift: (rnd * n) >> 32.  Each value has probability
+ * floor(2^32 / n) / 2^32 or ceil(2^32 / n) / 2^32, which for
+ * n <= PIDCTL_RANDOM_MAX differ from 1 / n by less than 2^-16 of it.
+ * @n of 0 is taken as 1.
+ */
+unsigned int pidctl_random_offset(unsigned int n, unsigned int rnd);
+
+/*
+ * Where a search starts when random is on: @base (the cursor, or
+ * pidctl_next_cursor() of the PID handed out last) moved @offset - 1 PIDs
+ * further, wrapping around inside [wrap_lo, hi] (so the start stays
+ * uniform near the ceiling instead of piling up at wrap_lo).  @base is
+ * first brought into the window as pidctl_next_pid() does.  @offset is
+ * 1..random, from pidctl_random_offset(); an @offset of 0 or 1, or an
+ * empty window, returns @base as pidctl_next_pid() would take it.
+ * So with stride s and random N the search after PID n starts at
+ * n + s - 1 + r, r uniform in 1..N; with stride 1 at n + r.
+ */
+unsigned int pidctl_random_start(const struct pidctl_policy *p,
+				 unsigned int base, unsigned int pid_max,
+				 unsigned int offset);
+
+/*
+ * The window's bounds, for logs and the trace event: *@lo = floor,
+ * *@hi = hi (see above; 0 when pid_max is 0).  Returns non-zero when the
+ * ceiling is pid_max's (pid_max - 1 < max, or max is off), zero when it
+ * is pidctl's max.
+ */
+int pidctl_window_limits(const struct pidctl_policy *p, unsigned int pid_max,
+			 unsigned int *lo, unsigned int *hi);
+
+/*
+ * Occupancy the other way round: the smallest busy PID in [from, to], or
+ * 0 if there is none.  The kernel walks the PID IDR, the tests a bitmap.
+ */
+typedef unsigned int (*pidctl_first_busy_fn)(void *ctx, unsigned int from,
+					     unsigned int to);
+
+/*
+ * How many PIDs @p allows (floor..hi, not reserved) that @first_busy does
+ * not report busy.  One oracle call per busy allowed PID plus one per
+ * unreserved gap of the window.  With an inactive policy that is every
+ * free PID in 1..pid_max - 1.
+ */
+unsigned int pidctl_count_free(const struct pidctl_policy *p,
+			       unsigned int pid_max,
+			       pidctl_first_busy_fn first_busy, void *ctx);
 
 #endif /* PIDCTL_CORE_H */

@@ -13,19 +13,30 @@
  *
  * The handler may run in NMI context (the int3 path of a kprobe that is not
  * optimised) and always runs with preemption off: it takes no lock,
- * allocates nothing and leaves its log line to irq_work.
+ * allocates nothing and leaves its log line to irq_work.  Its counters are
+ * atomic_long_t, its trace event is a tracepoint (NMI-safe), and the
+ * random start comes from siphash of a per-CPU sequence number under a
+ * key drawn at load: no call into the RNG, whose local locks sleep on
+ * PREEMPT_RT.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/irq_work.h>
 #include <linux/kprobes.h>
+#include <linux/percpu.h>
 #include <linux/pid_namespace.h>
+#include <linux/random.h>
 #include <linux/ratelimit.h>
+#include <linux/siphash.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 #include "pidctl.h"
 #include "pidctl_compat.h"
 #include "pidctl_idr.h"
+
+#define CREATE_TRACE_POINTS
+#include "pidctl_trace.h"
 
 /*
  * The last PID this handler steered to.  If the cursor still sits just past
@@ -37,12 +48,75 @@ static unsigned int pidctl_last_steered;
 /* Set when a write to ns_last_pid succeeded: the cursor is the user's. */
 static int pidctl_cursor_written;
 
+/*
+ * kernel.pidctl.exhausted and .steered, for the module's lifetime.  Only
+ * the handler writes them (under pidmap_lock, but atomic anyway: they are
+ * read without it); atomic_long_inc() is NMI-safe.
+ */
+static atomic_long_t pidctl_nr_exhausted = ATOMIC_LONG_INIT(0);
+static atomic_long_t pidctl_nr_steered = ATOMIC_LONG_INIT(0);
+/* The end (pid_max) of the last call the handler saw: for .free < 6.14. */
+static unsigned int pidctl_seen_pid_max;
+
+/*
+ * What the last refusal ran into, for the log line.  Written by the
+ * handler, read by the irq_work without a lock: under a concurrent policy
+ * change a line may mix two refusals' values, never anything else.
+ */
+static struct {
+	unsigned int lo, hi, pid_max, max;
+	bool by_pid_max;
+} pidctl_refusal;
+
 static void pidctl_exhausted_log(struct irq_work *work)
 {
-	pr_warn_ratelimited("no PID allowed by the policy is free; fork fails with EAGAIN\n");
+	unsigned int lo = READ_ONCE(pidctl_refusal.lo);
+	unsigned int hi = READ_ONCE(pidctl_refusal.hi);
+
+	if (READ_ONCE(pidctl_refusal.by_pid_max))
+		pr_warn_ratelimited("no PID allowed by the policy is free in %u-%u: the limit hit is kernel.pid_max (%u); fork fails with EAGAIN\n",
+				    lo, hi, READ_ONCE(pidctl_refusal.pid_max));
+	else
+		pr_warn_ratelimited("no PID allowed by the policy is free in %u-%u: the limit hit is pidctl's window (kernel.pidctl.max %u); fork fails with EAGAIN\n",
+				    lo, hi, READ_ONCE(pidctl_refusal.max));
 }
 
 static DEFINE_IRQ_WORK(pidctl_exhausted_work, pidctl_exhausted_log);
+
+/* A refused allocation: count it, trace it, and have it logged. */
+static void pidctl_refuse(const struct pidctl_policy *p, struct idr *idr,
+			  unsigned int pid_max)
+{
+	struct pid_namespace *ns = container_of(idr, struct pid_namespace, idr);
+	unsigned int lo, hi;
+	bool by_pid_max = pidctl_window_limits(p, pid_max, &lo, &hi);
+
+	atomic_long_inc(&pidctl_nr_exhausted);
+	trace_pidctl_exhausted(ns->ns.inum, ns->level, lo, hi, pid_max);
+	WRITE_ONCE(pidctl_refusal.lo, lo);
+	WRITE_ONCE(pidctl_refusal.hi, hi);
+	WRITE_ONCE(pidctl_refusal.pid_max, pid_max);
+	WRITE_ONCE(pidctl_refusal.max, p->max);
+	WRITE_ONCE(pidctl_refusal.by_pid_max, by_pid_max);
+	irq_work_queue(&pidctl_exhausted_work);
+}
+
+/*
+ * The random start: siphash of (per-CPU sequence number, CPU) under a
+ * key drawn at load.  A keyed PRF of distinct inputs: unguessable without
+ * the key, NMI-safe (arithmetic and one per-CPU increment; preemption is
+ * off), and a plain direct call.
+ */
+static siphash_key_t pidctl_random_key __read_mostly;
+static DEFINE_PER_CPU(u64, pidctl_random_seq);
+
+static u32 pidctl_random_u32(void)
+{
+	u64 seq = this_cpu_inc_return(pidctl_random_seq);
+
+	return (u32)(siphash_2u64(seq, raw_smp_processor_id(),
+				  &pidctl_random_key) >> 32);
+}
 
 /* The occupancy oracle of the policy core, from the IDR's free tags. */
 static unsigned int pidctl_first_free(void *ctx, unsigned int from,
@@ -57,35 +131,84 @@ static int pidctl_idr_alloc_cyclic_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct idr *idr = pidctl_kprobe_arg_idr(regs);
 	const struct pidctl_policy *p;
-	unsigned int cursor, pid_max;
+	unsigned int cursor, start, pid_max, pid_min, offset;
 	bool written;
 	int next;
 
 	if (idr != &init_pid_ns.idr)
 		return 0;
+	/* alloc_pid() passes the initial namespace's pid_max as the end. */
+	pid_max = (unsigned int)pidctl_kprobe_arg_end(regs);
+	if (READ_ONCE(pidctl_seen_pid_max) != pid_max)
+		WRITE_ONCE(pidctl_seen_pid_max, pid_max);
 	p = pidctl_policy_get_sched();
 	if (!p || !pidctl_policy_active(p))
 		return 0;
 
-	/* alloc_pid() passes the initial namespace's pid_max as the end. */
-	pid_max = (unsigned int)pidctl_kprobe_arg_end(regs);
 	cursor = idr_get_cursor(idr);
+	start = cursor;
 	/* a plain read first: the locked exchange only after a write */
 	written = READ_ONCE(pidctl_cursor_written) &&
 		  xchg(&pidctl_cursor_written, 0);
 	if (!written && pidctl_last_steered &&
 	    cursor == pidctl_last_steered + 1)
-		cursor = pidctl_next_cursor(p, pidctl_last_steered, pid_max);
-	next = pidctl_next_pid(p, cursor, pid_max, pidctl_first_free, idr);
+		start = pidctl_next_cursor(p, pidctl_last_steered, pid_max);
+	if (p->random) {
+		offset = pidctl_random_offset(p->random, pidctl_random_u32());
+		start = pidctl_random_start(p, start, pid_max, offset);
+	}
+	next = pidctl_next_pid(p, start, pid_max, pidctl_first_free, idr);
 	if (next < 0) {
 		/* start == end: idr_alloc_cyclic() finds no room, -ENOSPC */
 		pidctl_kprobe_set_range(regs, pid_max, pid_max);
-		irq_work_queue(&pidctl_exhausted_work);
+		pidctl_refuse(p, idr, pid_max);
 		return 0;
 	}
+	/* the call's own start: alloc_pid()'s pid_min, 1 or RESERVED_PIDS */
+	pid_min = (unsigned int)max(pidctl_kprobe_arg_start(regs), 0);
+	if (!pidctl_stock_picks(cursor, pid_min, pid_max, next,
+				pidctl_first_free, idr))
+		atomic_long_inc(&pidctl_nr_steered);
 	pidctl_last_steered = next;
 	pidctl_kprobe_set_range(regs, next, next + 1);
 	return 0;
+}
+
+unsigned long pidctl_hook_exhausted(void)
+{
+	return atomic_long_read(&pidctl_nr_exhausted);
+}
+
+unsigned long pidctl_hook_steered(void)
+{
+	return atomic_long_read(&pidctl_nr_steered);
+}
+
+/* pidctl_first_busy_fn over the PID IDR: the next PID a task holds. */
+static unsigned int pidctl_first_busy(void *ctx, unsigned int from,
+				      unsigned int to)
+{
+	int id = from;
+
+	if (!idr_get_next(ctx, &id) || id < (int)from || (unsigned int)id > to)
+		return 0;
+	return id;
+}
+
+/*
+ * kernel.pidctl.free: allowed PIDs of the initial namespace that no task
+ * holds, counted on read.  The walk of the PID IDR runs under RCU, as
+ * /proc's does, so it is a snapshot only while nothing forks or exits.
+ */
+unsigned int pidctl_hook_free(const struct pidctl_policy *p)
+{
+	unsigned int n, pid_max;
+
+	pid_max = pidctl_pid_max_now(READ_ONCE(pidctl_seen_pid_max));
+	rcu_read_lock();
+	n = pidctl_count_free(p, pid_max, pidctl_first_busy, &init_pid_ns.idr);
+	rcu_read_unlock();
+	return n;
 }
 
 /* Armed only while a policy is active: with none, forks pay nothing. */
@@ -187,7 +310,11 @@ void pidctl_hook_disarm(void)
 
 int pidctl_hook_init(void)
 {
-	int ret = register_kprobe(&pidctl_kprobe);
+	int ret;
+
+	/* before the probe exists: the handler reads it */
+	get_random_bytes(&pidctl_random_key, sizeof(pidctl_random_key));
+	ret = register_kprobe(&pidctl_kprobe);
 
 	if (ret) {
 		pr_err("cannot register a kprobe on idr_alloc_cyclic: %d\n", ret);

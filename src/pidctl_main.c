@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pidctl: a floor, a ceiling, a stride and reserved ranges for the PID
- * numbers the kernel's cyclic allocator hands out in the initial PID
- * namespace.  Module entry and exit.  The parameters set the initial
- * policy: they are parsed by the same code, with the same grammar, as the
- * sysctls, and the policy they make goes live only once the hook is armed.
+ * pidctl: a floor, a ceiling, a stride, a random start and reserved
+ * ranges for the PID numbers the kernel's cyclic allocator hands out in
+ * the initial PID namespace.  Module entry and exit.  The parameters set
+ * the initial policy: they are parsed by the same code, with the same
+ * grammar, as the sysctls, and the policy they make goes live only once
+ * the hook is armed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,7 +15,7 @@
 #include <linux/string.h>
 #include "pidctl.h"
 
-/* min, max and stride: decimal as for the sysctls ("010", "0x10", "+5" fail). */
+/* min, max, stride and random: decimal as for the sysctls ("010", "0x10", "+5" fail). */
 static int pidctl_param_set_uint(const char *val, const struct kernel_param *kp)
 {
 	unsigned int v;
@@ -71,6 +72,10 @@ static unsigned int pidctl_param_stride = 1;
 module_param_cb(stride, &pidctl_uint_ops, &pidctl_param_stride, 0);
 MODULE_PARM_DESC(stride, "After PID n, the search for the next PID starts at n + stride (default: 1)");
 
+static unsigned int pidctl_param_random;
+module_param_cb(random, &pidctl_uint_ops, &pidctl_param_random, 0);
+MODULE_PARM_DESC(random, "Each search starts a random 1..random PIDs past the last PID handed out, 0 for off, at most 65536 (default: 0)");
+
 static char *pidctl_param_reserved;
 module_param_cb(reserved, &pidctl_text_ops, &pidctl_param_reserved, 0);
 MODULE_PARM_DESC(reserved, "PIDs never handed out, e.g. 1000-1999,4242 (default: empty)");
@@ -94,13 +99,15 @@ static int pidctl_initial_policy(void)
 	p->min = pidctl_param_min;
 	p->max = pidctl_param_max;
 	p->stride = pidctl_param_stride;
+	p->random = pidctl_param_random;
 	mutex_lock(&pidctl_config_lock);
 	ret = pidctl_policy_publish(p);
 	mutex_unlock(&pidctl_config_lock);
 	if (ret)
-		pr_err("invalid policy: min=%u max=%u stride=%u reserved=%.64s%s\n",
+		pr_err("invalid policy: min=%u max=%u stride=%u random=%u reserved=%.64s%s\n",
 		       pidctl_param_min, pidctl_param_max, pidctl_param_stride,
-		       reserved, strlen(reserved) > 64 ? "..." : "");
+		       pidctl_param_random, reserved,
+		       strlen(reserved) > 64 ? "..." : "");
 	return ret;
 }
 
@@ -108,6 +115,8 @@ static int __init pidctl_init(void)
 {
 	int ret;
 
+	/* MODULE_PARM_DESC(random) spells the bound out */
+	BUILD_BUG_ON(PIDCTL_RANDOM_MAX != 65536);
 	ret = pidctl_hook_init();
 	if (ret)
 		return ret;

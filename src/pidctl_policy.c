@@ -75,6 +75,7 @@ struct pidctl_policy *pidctl_policy_clone(const struct pidctl_policy *p,
 	c->min = p->min;
 	c->max = p->max;
 	c->stride = p->stride;
+	c->random = p->random;
 	c->nr_ranges = min(p->nr_ranges, nr_ranges);
 	memcpy(c->ranges, p->ranges, c->nr_ranges * sizeof(c->ranges[0]));
 	return c;

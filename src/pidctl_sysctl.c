@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/sys/kernel/pidctl/{min,max,stride,reserved}.
+ * /proc/sys/kernel/pidctl/{min,max,stride,random,reserved}, and the
+ * read-only counters {exhausted,steered,free}.
  *
  * Every write builds a complete new policy from the one in force, validates
  * it and publishes it whole, so a fork sees either the old or the new
@@ -35,6 +36,11 @@ static struct pidctl_uint_knob pidctl_knob_max = {
 
 static struct pidctl_uint_knob pidctl_knob_stride = {
 	offsetof(struct pidctl_policy, stride), 1
+};
+
+/* random's upper bound is checked with the whole policy (validate) */
+static struct pidctl_uint_knob pidctl_knob_random = {
+	offsetof(struct pidctl_policy, random), 0
 };
 
 static unsigned int *pidctl_knob_field(struct pidctl_policy *p,
@@ -343,6 +349,41 @@ static int pidctl_reserved_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *tabl
 	return ret;
 }
 
+/*
+ * The counters: plain decimal integers, so that collectors such as
+ * node_exporter's sysctl collector read them as they are.  Read-only
+ * (mode 0444): a write fails before it gets here.
+ */
+enum pidctl_counter { PIDCTL_EXHAUSTED, PIDCTL_STEERED, PIDCTL_FREE };
+
+static int pidctl_counter_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
+				  int write, void *buffer, size_t *lenp,
+				  loff_t *ppos)
+{
+	unsigned long val;
+	char text[24];
+
+	if (write)
+		return -EPERM;
+	switch ((unsigned long)table->extra1) {
+	case PIDCTL_EXHAUSTED:
+		val = pidctl_hook_exhausted();
+		break;
+	case PIDCTL_STEERED:
+		val = pidctl_hook_steered();
+		break;
+	default:
+		/* the policy cannot change (nor be freed) while we count */
+		mutex_lock(&pidctl_config_lock);
+		val = pidctl_hook_free(pidctl_policy_get());
+		mutex_unlock(&pidctl_config_lock);
+		break;
+	}
+	pidctl_read_text(text, scnprintf(text, sizeof(text), "%lu\n", val),
+			 buffer, lenp, ppos);
+	return 0;
+}
+
 static struct ctl_table pidctl_table[] = {
 	{
 		.procname	= "min",
@@ -363,9 +404,33 @@ static struct ctl_table pidctl_table[] = {
 		.proc_handler	= pidctl_uint_handler,
 	},
 	{
+		.procname	= "random",
+		.data		= &pidctl_knob_random,
+		.mode		= 0644,
+		.proc_handler	= pidctl_uint_handler,
+	},
+	{
 		.procname	= "reserved",
 		.mode		= 0644,
 		.proc_handler	= pidctl_reserved_handler,
+	},
+	{
+		.procname	= "exhausted",
+		.mode		= 0444,
+		.proc_handler	= pidctl_counter_handler,
+		.extra1		= (void *)PIDCTL_EXHAUSTED,
+	},
+	{
+		.procname	= "steered",
+		.mode		= 0444,
+		.proc_handler	= pidctl_counter_handler,
+		.extra1		= (void *)PIDCTL_STEERED,
+	},
+	{
+		.procname	= "free",
+		.mode		= 0444,
+		.proc_handler	= pidctl_counter_handler,
+		.extra1		= (void *)PIDCTL_FREE,
 	},
 	PIDCTL_SYSCTL_SENTINEL
 };

@@ -79,4 +79,30 @@ static inline unsigned int pidmap_first_free(void *ctx, unsigned int from,
 	}
 }
 
+/* pidctl_first_busy_fn: smallest set bit in [from, to], or 0. */
+static inline unsigned int pidmap_first_busy(void *ctx, unsigned int from,
+					     unsigned int to)
+{
+	struct pidmap *m = ctx;
+	uint64_t busy_bits;
+	unsigned int w, pid;
+
+	m->calls++;
+	if (to >= m->size)
+		to = m->size - 1;
+	if (!m->size || from > to)
+		return 0;
+	w = from / 64;
+	busy_bits = m->bits[w] & (~(uint64_t)0 << (from % 64));
+	for (;;) {
+		if (busy_bits) {
+			pid = w * 64 + (unsigned int)__builtin_ctzll(busy_bits);
+			return pid <= to ? pid : 0;
+		}
+		if (++w > to / 64)
+			return 0;
+		busy_bits = m->bits[w];
+	}
+}
+
 #endif /* PIDCTL_PIDMAP_H */

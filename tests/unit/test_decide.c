@@ -2,7 +2,9 @@
 /*
  * Table-driven unit tests of the decision side of the policy core:
  * pidctl_next_pid(), pidctl_next_cursor(), pidctl_pid_allowed(),
- * pidctl_policy_active() and pidctl_policy_validate().
+ * pidctl_policy_active(), pidctl_policy_validate(), and the random start
+ * (pidctl_random_offset(), pidctl_random_start()), the window's limits
+ * and pidctl_count_free().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,7 @@ static void set_policy(const struct knobs *k)
 	policy->min = k->min;
 	policy->max = k->max;
 	policy->stride = k->stride;
+	policy->random = 0;
 	policy->nr_ranges = nr;
 	memcpy(policy->ranges, parsed, nr * sizeof(parsed[0]));
 }
@@ -278,6 +281,19 @@ static const struct validate_case {
 	{ "pid_max 2: PID 1", { 0, 0, 2, NULL }, 2, 0 },
 };
 
+/* random is not in struct knobs: these set it on top of a policy. */
+static const struct {
+	const char *name;
+	unsigned int random;
+	int want;
+} validate_random_cases[] = {
+	{ "random 0 (off)", 0, 0 },
+	{ "random 1", 1, 0 },
+	{ "random 65536 (the bound)", PIDCTL_RANDOM_MAX, 0 },
+	{ "random 65537", PIDCTL_RANDOM_MAX + 1, EINVAL_ },
+	{ "random 4294967295", 0xffffffffu, EINVAL_ },
+};
+
 static void test_validate(void)
 {
 	const struct validate_case *c;
@@ -292,6 +308,16 @@ static void test_validate(void)
 		got = pidctl_policy_validate(policy, pid_max);
 		tap_ok(got == c->want, "validate %s: %d (want %d)", c->name, got,
 		       c->want);
+	}
+
+	for (i = 0; i < sizeof(validate_random_cases) /
+		    sizeof(validate_random_cases[0]); i++) {
+		set_policy(&(struct knobs){ 0, 0, 1, NULL });
+		policy->random = validate_random_cases[i].random;
+		got = pidctl_policy_validate(policy, DEF_PID_MAX);
+		tap_ok(got == validate_random_cases[i].want,
+		       "validate %s: %d (want %d)", validate_random_cases[i].name,
+		       got, validate_random_cases[i].want);
 	}
 
 	/* Hand-made ranges the parser would never produce. */
@@ -340,6 +366,203 @@ static void test_active(void)
 		       cases[i].k.reserved ? cases[i].k.reserved : "",
 		       cases[i].want);
 	}
+	set_policy(&cases[0].k);
+	policy->random = 5;
+	tap_ok(pidctl_policy_active(policy), "active(random 5 alone) == 1");
+}
+
+/*
+ * pidctl_random_offset(): value k of 1..n comes from the 32-bit inputs
+ * [ceil((k - 1) 2^32 / n), ceil(k 2^32 / n) - 1], so each has
+ * floor(2^32 / n) or ceil(2^32 / n) of them.  Checked at every bucket
+ * edge for a few n.
+ */
+static void test_random_offset(void)
+{
+	static const unsigned int ns[] = { 1, 2, 3, 7, 10, 1000, 4099,
+					   PIDCTL_RANDOM_MAX };
+	unsigned long long two32 = 1ull << 32, edge, size;
+	unsigned int i, k, n, bad, bad_size;
+
+	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		n = ns[i];
+		bad = bad_size = 0;
+		for (k = 1; k <= n; k++) {
+			edge = ((k - 1) * two32 + n - 1) / n;	/* ceil */
+			size = (k * two32 + n - 1) / n - edge;
+			if (pidctl_random_offset(n, (unsigned int)edge) != k)
+				bad++;
+			if (edge && pidctl_random_offset(n, (unsigned int)(edge - 1)) != k - 1)
+				bad++;
+			if (size != two32 / n && size != two32 / n + 1)
+				bad_size++;
+		}
+		tap_ok(!bad && !bad_size &&
+		       pidctl_random_offset(n, 0) == 1 &&
+		       pidctl_random_offset(n, 0xffffffffu) == n,
+		       "random_offset(%u, .): 1..%u, bucket edges exact, sizes floor/ceil of 2^32/n (%u bad)",
+		       n, n, bad + bad_size);
+	}
+	tap_ok(pidctl_random_offset(0, 0xffffffffu) == 1,
+	       "random_offset(0, .) is taken as 1");
+}
+
+static const struct rstart_case {
+	const char *name;
+	struct knobs k;
+	unsigned int pid_max;	/* 0: DEF_PID_MAX */
+	unsigned int base, offset, want;
+} rstart_cases[] = {
+	{ "offset 1 is the base", { 0, 0, 1, NULL }, 0, 1000, 1, 1000 },
+	{ "offset 0 is the base", { 0, 0, 1, NULL }, 0, 1000, 0, 1000 },
+	{ "offset 5: base + 4", { 0, 0, 1, NULL }, 0, 1000, 5, 1004 },
+	{ "up to hi exactly", { 0, 0, 1, NULL }, 0, 32760, 8, 32767 },
+	{ "past hi wraps on to 300", { 0, 0, 1, NULL }, 0, 32760, 9, 300 },
+	{ "past hi by 5", { 0, 0, 1, NULL }, 0, 32767, 6, 304 },
+	{ "window 5000-5009: wraps modulo 10", { 5000, 5009, 1, NULL }, 0,
+	  5008, 5, 5002 },
+	{ "offset many times the window", { 5000, 5009, 1, NULL }, 0, 5000,
+	  65536, 5005 },
+	{ "base below min starts at min", { 5000, 5009, 1, NULL }, 0, 10, 3,
+	  5002 },
+	{ "base above hi starts at wrap_lo", { 5000, 5009, 1, NULL }, 0, 6000,
+	  3, 5002 },
+	{ "boot-time cursor below 300", { 0, 0, 1, NULL }, 0, 5, 10, 14 },
+	{ "pid_max caps the window", { 0, 100000, 1, NULL }, 0, 32767, 2, 300 },
+	{ "reserved PIDs count as positions", { 5000, 5009, 1, "5001-5003" },
+	  0, 5000, 3, 5002 },
+	{ "single-PID window", { 5000, 5000, 1, NULL }, 0, 5000, 65536, 5000 },
+	{ "empty window (pid_max 0): base as next_pid takes it",
+	  { 0, 0, 1, NULL }, 0xffffffffu, 7, 5, 1 },
+};
+
+static void test_random_start(void)
+{
+	const struct rstart_case *c;
+	unsigned int i, pid_max, got;
+
+	for (i = 0; i < sizeof(rstart_cases) / sizeof(rstart_cases[0]); i++) {
+		c = &rstart_cases[i];
+		pid_max = c->pid_max ? c->pid_max : DEF_PID_MAX;
+		if (pid_max == 0xffffffffu)
+			pid_max = 0;
+		set_policy(&c->k);
+		policy->random = 65536;
+		got = pidctl_random_start(policy, c->base, pid_max, c->offset);
+		tap_ok(got == c->want, "random_start %s: %u (want %u)", c->name,
+		       got, c->want);
+	}
+}
+
+/* The log line names the limit hit: pidctl's max, or pid_max. */
+static void test_window_limits(void)
+{
+	static const struct {
+		struct knobs k;
+		unsigned int pid_max, lo, hi;
+		int by_pid_max;
+	} cases[] = {
+		{ { 5000, 5063, 1, NULL }, DEF_PID_MAX, 5000, 5063, 0 },
+		{ { 5000, 0, 1, NULL }, DEF_PID_MAX, 5000, 32767, 1 },
+		{ { 0, 0, 1, "5" }, DEF_PID_MAX, 1, 32767, 1 },
+		{ { 0, 40000, 1, NULL }, DEF_PID_MAX, 1, 32767, 1 },
+		{ { 0, 32767, 1, NULL }, DEF_PID_MAX, 1, 32767, 0 },
+		{ { 0, 32768, 1, NULL }, DEF_PID_MAX, 1, 32767, 1 },
+		{ { 0, 0, 1, NULL }, LIMIT, 1, LIMIT - 1, 1 },
+	};
+	unsigned int i, lo, hi;
+	int by;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		set_policy(&cases[i].k);
+		by = pidctl_window_limits(policy, cases[i].pid_max, &lo, &hi);
+		tap_ok(!by == !cases[i].by_pid_max && lo == cases[i].lo &&
+		       hi == cases[i].hi,
+		       "window_limits(min %u max %u, pid_max %u): %u-%u by %s",
+		       cases[i].k.min, cases[i].k.max, cases[i].pid_max, lo, hi,
+		       by ? "pid_max" : "max");
+	}
+}
+
+/* pidctl_stock_picks(): what idr_alloc_cyclic() would take untouched. */
+static const struct stock_case {
+	const char *name;
+	unsigned int cursor, start, end, next;
+	const char *busy;
+	int want;
+} stock_cases[] = {
+	{ "the cursor itself", 1000, 300, 32768, 1000, NULL, 1 },
+	{ "a PID past the cursor, cursor free", 1000, 300, 32768, 1005, NULL, 0 },
+	{ "past a busy run", 1000, 300, 32768, 1005, "1000-1004", 1 },
+	{ "past a busy run with a hole", 1000, 300, 32768, 1005, "1000-1002,1004", 0 },
+	{ "cursor below start", 100, 300, 32768, 300, NULL, 1 },
+	{ "below start is never stock", 1000, 300, 32768, 299, "1000-32767", 0 },
+	{ "a wrap: stock wraps only when the top is full", 32000, 300, 32768,
+	  300, "32000-32767", 1 },
+	{ "a wrap below a free top", 32000, 300, 32768, 300, "32000-32766", 0 },
+	{ "a wrap past busy low PIDs", 32000, 300, 32768, 305,
+	  "300-304,32000-32767", 1 },
+	{ "no retry when the first try began at start", 300, 300, 1000, 250,
+	  "300-999", 0 },
+	{ "cursor past end: the retry from start", 40000, 300, 32768, 300,
+	  NULL, 1 },
+	{ "next at or past end", 1000, 300, 32768, 32768, NULL, 0 },
+	{ "end 0", 1000, 300, 0, 1000, NULL, 0 },
+};
+
+static void test_stock_picks(struct pidmap *m)
+{
+	const struct stock_case *c;
+	unsigned int i;
+	int got;
+
+	for (i = 0; i < sizeof(stock_cases) / sizeof(stock_cases[0]); i++) {
+		c = &stock_cases[i];
+		set_busy(m, c->busy);
+		got = pidctl_stock_picks(c->cursor, c->start, c->end, c->next,
+					 pidmap_first_free, m);
+		tap_ok(!got == !c->want, "stock_picks %s: %d (want %d)",
+		       c->name, got, c->want);
+	}
+}
+
+static const struct free_case {
+	const char *name;
+	struct knobs k;
+	unsigned int pid_max;	/* 0: DEF_PID_MAX */
+	const char *busy;
+	unsigned int want;
+} free_cases[] = {
+	{ "stock, empty table", { 0, 0, 1, NULL }, 0, NULL, 32767 },
+	{ "stock, PID 1 and 300-399 busy", { 0, 0, 1, NULL }, 0, "1,300-399",
+	  32666 },
+	{ "window 5000-5063, 10 busy inside, 5 outside",
+	  { 5000, 5063, 1, NULL }, 0, "4995-4999,5000-5009", 54 },
+	{ "window with reserved, busy reserved PIDs do not count",
+	  { 5000, 5063, 1, "5010-5019,5063" }, 0, "5010-5012,5020", 52 },
+	{ "full window", { 5000, 5009, 1, NULL }, 0, "5000-5009", 0 },
+	{ "reserved to the top", { 5000, 5063, 1, "5060-9000" }, 0, NULL, 60 },
+	{ "reserved at min", { 5000, 5063, 1, "1-5001" }, 0, "5002", 61 },
+	{ "pid_max below max", { 0, 40000, 1, NULL }, 1000, "999-2000", 998 },
+	{ "pid_max 0: nothing", { 0, 0, 1, NULL }, 0xffffffffu, NULL, 0 },
+};
+
+static void test_count_free(struct pidmap *m)
+{
+	const struct free_case *c;
+	unsigned int i, pid_max, got;
+
+	for (i = 0; i < sizeof(free_cases) / sizeof(free_cases[0]); i++) {
+		c = &free_cases[i];
+		pid_max = c->pid_max ? c->pid_max : DEF_PID_MAX;
+		if (pid_max == 0xffffffffu)
+			pid_max = 0;
+		set_policy(&c->k);
+		set_busy(m, c->busy);
+		got = pidctl_count_free(policy, pid_max, pidmap_first_busy, m);
+		tap_ok(got == c->want, "count_free %s: %u (want %u)", c->name,
+		       got, c->want);
+	}
 }
 
 int main(void)
@@ -352,6 +575,11 @@ int main(void)
 	test_allowed();
 	test_validate();
 	test_active();
+	test_random_offset();
+	test_random_start();
+	test_window_limits();
+	test_count_free(&m);
+	test_stock_picks(&m);
 	pidmap_free(&m);
 	free(policy);
 	return tap_exit_status();

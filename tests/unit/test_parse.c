@@ -2,7 +2,8 @@
 /*
  * Unit tests of the text side of the policy core: pidctl_parse_uint(),
  * pidctl_count_ranges(), pidctl_parse_ranges() (grammar, canonical form,
- * caps) and pidctl_format_ranges().
+ * caps) and pidctl_format_ranges(), and the value of kernel.pidctl.random
+ * as its sysctl and the random= parameter take it (parse, then validate).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -269,8 +270,45 @@ static void test_format(void)
 	tap_ok(ok, "parse(format(r)) == r");
 }
 
+/*
+ * random: the sysctl handler and the module parameter both parse with
+ * pidctl_parse_uint(.., PIDCTL_PID_MAX_LIMIT, ..) and then validate the
+ * whole policy, which enforces 0..PIDCTL_RANDOM_MAX.
+ */
+static void test_random_value(void)
+{
+	static const struct {
+		const char *text;
+		int want;
+		unsigned int val;
+	} cases[] = {
+		{ "0", 0, 0 }, { "1", 0, 1 }, { "16\t", 0, 16 },
+		{ " 65536 ", 0, 65536 }, { "65537", EINVAL_, 0 },
+		{ "4194304", EINVAL_, 0 }, { "4194305", EINVAL_, 0 },
+		{ "-1", EINVAL_, 0 }, { "+5", EINVAL_, 0 }, { "0x10", EINVAL_, 0 },
+		{ "010", EINVAL_, 0 }, { "", EINVAL_, 0 }, { "1 6", EINVAL_, 0 },
+	};
+	struct pidctl_policy p = { .stride = 1 };
+	unsigned int i, v;
+	int ret;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v = 12345;
+		ret = pidctl_parse_uint(cases[i].text, strlen(cases[i].text),
+					LIMIT, &v);
+		if (!ret) {
+			p.random = v;
+			ret = pidctl_policy_validate(&p, 32768);
+		}
+		tap_ok(ret == cases[i].want && (ret || v == cases[i].val),
+		       "random \"%s\" -> %d/%u (got %d/%u)", cases[i].text,
+		       cases[i].want, cases[i].val, ret, ret ? 0 : v);
+	}
+}
+
 int main(void)
 {
+	test_random_value();
 	test_parse_uint();
 	test_malformed();
 	test_accepted();

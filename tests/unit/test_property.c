@@ -3,8 +3,9 @@
  * Randomised property test of the policy core against a brute-force model
  * of the PID table: random policies (knobs and reserved lists written as
  * sloppy sysctl text), random occupancy from empty to full, random cursors
- * including wrap-around, then alloc/free sequences.  Every answer of the
- * core must be exactly the model's.
+ * including wrap-around, then alloc/free sequences, with random starts
+ * (random = N, offsets drawn here: the core takes them as a parameter).
+ * Every answer of the core must be exactly the model's.
  *
  * usage: test_property [SEED [ITERATIONS]]   (defaults: 1, 20000)
  * The seed is printed, so a failure can be replayed.
@@ -52,7 +53,7 @@ struct property {
 
 enum {
 	P_PARSE, P_ROUNDTRIP, P_VALIDATE, P_ALLOWED, P_NEXT, P_CURSOR,
-	P_SEQUENCE, NR_PROPS
+	P_SEQUENCE, P_RSTART, P_RNEXT, P_FREE, P_STOCK, NR_PROPS
 };
 
 static struct property props[NR_PROPS] = {
@@ -63,6 +64,10 @@ static struct property props[NR_PROPS] = {
 	{ .name = "pidctl_next_pid matches the model" },
 	{ .name = "pidctl_next_cursor matches the model" },
 	{ .name = "alloc/free sequences: each PID allowed, free, the model's pick" },
+	{ .name = "pidctl_random_start matches the model (step by step, wrapping)" },
+	{ .name = "next_pid from a random start (given offset) matches the model" },
+	{ .name = "pidctl_count_free matches a brute-force count" },
+	{ .name = "pidctl_stock_picks matches a model of idr_alloc_cyclic" },
 };
 
 static unsigned long iteration;
@@ -133,12 +138,61 @@ static long long model_next_cursor(unsigned int pid)
 	return next > model_hi() ? model_wrap_lo() : next;
 }
 
+/*
+ * The random start, naively: bring @base into the window as model_next()
+ * does, then step @offset - 1 times, each step past hi going to wrap_lo.
+ */
+static long long model_random_start(unsigned int base, unsigned int offset)
+{
+	long long floor = policy->min > 1 ? policy->min : 1;
+	long long s = base > floor ? base : floor;
+	unsigned int k;
+
+	if (s > model_hi())
+		s = model_wrap_lo();
+	if (model_wrap_lo() > model_hi() || s > model_hi())
+		return s;
+	for (k = 1; k < offset; k++)
+		s = s + 1 > model_hi() ? model_wrap_lo() : s + 1;
+	return s;
+}
+
+/*
+ * idr_alloc_cyclic(idr, NULL, @start, @end) with the cursor at @cursor, as
+ * lib/idr.c does it: from max(cursor, start) up to end - 1, then, if that
+ * began above start, once more from start.  The ID, or -1.
+ */
+static long long model_stock(unsigned int cursor, unsigned int start,
+			     unsigned int end)
+{
+	long long id = cursor < start ? start : cursor, pid;
+
+	for (pid = id; pid < end; pid++)
+		if (!pidmap_busy(&busy, (unsigned int)pid))
+			return pid;
+	if (id > start)
+		for (pid = start; pid < end; pid++)
+			if (!pidmap_busy(&busy, (unsigned int)pid))
+				return pid;
+	return -1;
+}
+
+/* Allowed PIDs that are not busy, one by one. */
+static long long model_free(void)
+{
+	long long pid, n = 0;
+
+	for (pid = 1; pid <= model_hi(); pid++)
+		n += model_allowed(pid) && !pidmap_busy(&busy, (unsigned int)pid);
+	return n;
+}
+
 static int model_validate(void)
 {
 	long long pid;
 
 	if (policy->min > LIMIT || policy->max > LIMIT || !policy->stride ||
-	    policy->stride > LIMIT ||
+	    policy->stride > LIMIT || policy->random > PIDCTL_RANDOM_MAX ||
 	    (policy->min && policy->max && policy->min > policy->max))
 		return -PIDCTL_EINVAL;
 	if (!pidctl_policy_active(policy))
@@ -202,6 +256,30 @@ static unsigned int pick_stride(void)
 	if (r < 98)
 		return LIMIT;
 	return chance(50) ? 0 : rnd(LIMIT + 1, 0xffffffffu);	/* invalid */
+}
+
+/* random: mostly off or small; now and then the bound, or invalid. */
+static unsigned int pick_random(void)
+{
+	unsigned int r = rnd(0, 99);
+
+	if (r < 40)
+		return 0;
+	if (r < 75)
+		return rnd(1, 20);
+	if (r < 95)
+		return rnd(21, 3000);
+	if (r < 98)
+		return PIDCTL_RANDOM_MAX;
+	return rnd(PIDCTL_RANDOM_MAX + 1, 0xffffffffu);	/* invalid */
+}
+
+/* An offset for random = @n, through the core's own mapping. */
+static unsigned int pick_offset(unsigned int n)
+{
+	if (!n || n > PIDCTL_RANDOM_MAX)
+		return 1;
+	return pidctl_random_offset(n, (unsigned int)rnd64());
 }
 
 static const char *const blanks[] = { "", "", "", " ", "\t", " \n " };
@@ -358,11 +436,54 @@ static void check_queries(void)
 		      pidctl_next_cursor(policy, pid, pid_max),
 		      model_next_cursor(pid));
 	}
+	for (i = 0; i < 4; i++) {
+		unsigned int off = pick_offset(policy->random), start;
+
+		if (chance(10))
+			off = rnd(0, 3);
+		cursor = pick_cursor();
+		start = pidctl_random_start(policy, cursor, pid_max, off);
+		check(P_RSTART, start == model_random_start(cursor, off),
+		      "random_start", start, model_random_start(cursor, off));
+		got = pidctl_next_pid(policy, start, pid_max,
+				      pidmap_first_free, &busy);
+		want = model_next((unsigned int)model_random_start(cursor, off));
+		check(P_RNEXT, got == want, "next_pid from a random start",
+		      got, want);
+	}
+	for (i = 0; i < 4; i++) {
+		unsigned int start = chance(50) ? 1 : PIDCTL_RESERVED_PIDS, next;
+		long long stock;
+
+		cursor = pick_cursor();
+		if (cursor > LIMIT + 10)
+			cursor = region_pid();
+		stock = model_stock(cursor, start, pid_max);
+		got = pidctl_next_pid(policy, cursor, pid_max,
+				      pidmap_first_free, &busy);
+		next = chance(40) && stock > 0 ? (unsigned int)stock :
+		       chance(50) && got > 0 ? (unsigned int)got : pick_cursor();
+		/* the contract: @next is free (the policy's pick) */
+		if (pidmap_busy(&busy, next))
+			continue;
+		want = stock == (long long)next;
+		got = pidctl_stock_picks(cursor, start, pid_max, next,
+					 pidmap_first_free, &busy);
+		check(P_STOCK, !got == !want, "stock_picks", got, want);
+	}
+	/* a brute-force count is affordable below PID 40000 */
+	if (model_hi() < 40000 && pidctl_policy_validate(policy, pid_max) == 0)
+		check(P_FREE, pidctl_count_free(policy, pid_max,
+						pidmap_first_busy, &busy) ==
+		      model_free(), "count_free",
+		      pidctl_count_free(policy, pid_max, pidmap_first_busy,
+					&busy), model_free());
 }
 
 static void check_sequence(void)
 {
-	unsigned int cursor = pick_cursor(), steps = rnd(1, 40), pid;
+	unsigned int cursor = pick_cursor(), steps = rnd(1, 40), pid, off;
+	long long rcursor;
 	int got, want;
 
 	while (steps--) {
@@ -380,6 +501,16 @@ static void check_sequence(void)
 			check(P_SEQUENCE, cursor == model_next_cursor(pid),
 			      "sequence next_cursor", cursor,
 			      model_next_cursor(pid));
+			/* the hook's order: stride first, then the offset */
+			if (policy->random) {
+				off = pick_offset(policy->random);
+				rcursor = model_random_start(cursor, off);
+				cursor = pidctl_random_start(policy, cursor,
+							     pid_max, off);
+				check(P_SEQUENCE, cursor == rcursor,
+				      "sequence random_start", cursor,
+				      rcursor);
+			}
 		}
 		/* Exits: free a few PIDs, sometimes the one just taken. */
 		while (chance(40)) {
@@ -412,6 +543,7 @@ int main(int argc, char **argv)
 		policy->min = pick_bound();
 		policy->max = pick_bound();
 		policy->stride = pick_stride();
+		policy->random = pick_random();
 		fill_busy();
 		check_queries();
 		check_sequence();

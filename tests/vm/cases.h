@@ -48,5 +48,8 @@ void case_priv_writes_race(void);	/* 22 */
 void case_toggle_storm(void);		/* 23 */
 void case_probe_site(void);		/* 24 */
 void case_kprobes_disarmed(void);	/* 25 */
+void case_counters(void);		/* 26 */
+void case_random_gaps(void);		/* 27 */
+void case_random_policy(void);		/* 28 */
 
 #endif

@@ -141,8 +141,11 @@ int knobs_reset(void)
 {
 	int rc, ret = 0;
 
-	rc = knob_write("reserved", "");
+	rc = knob_write("random", "0");
 	if (rc)
+		ret = rc;
+	rc = knob_write("reserved", "");
+	if (rc && !ret)
 		ret = rc;
 	rc = knob_write("stride", "1");
 	if (rc && !ret)
@@ -186,11 +189,11 @@ int knobs_set(unsigned int min, unsigned int max, unsigned int stride,
 
 void knobs_diag(const char *why)
 {
-	char v[4][256];
-	const char *names[4] = { "min", "max", "stride", "reserved" };
+	char v[5][256];
+	const char *names[5] = { "min", "max", "stride", "reserved", "random" };
 	int i;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		int rc = knob_read(names[i], v[i], sizeof(v[i]));
 
 		if (rc == -E2BIG)
@@ -198,8 +201,8 @@ void knobs_diag(const char *why)
 		else if (rc)
 			snprintf(v[i], sizeof(v[i]), "(%s)", strerror(-rc));
 	}
-	diag("%s: min=%s max=%s stride=%s reserved=\"%s\"", why, v[0], v[1],
-	     v[2], v[3]);
+	diag("%s: min=%s max=%s stride=%s random=%s reserved=\"%s\"", why,
+	     v[0], v[1], v[2], v[4], v[3]);
 }
 
 int set_last_pid(int last)

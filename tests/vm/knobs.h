@@ -26,14 +26,14 @@ int sysctl_write_at(const char *path, const void *val, size_t len, off_t off);
 int sysctl_write(const char *path, const char *val);
 long sysctl_read_long(const char *path);
 
-/* The knobs by name: "min", "max", "stride", "reserved". */
+/* The knobs by name: "min", "max", "stride", "random", "reserved". */
 const char *knob_path(const char *knob);
 int knob_read(const char *knob, char *buf, size_t size);
 int knob_write(const char *knob, const char *val);
 int knob_write_num(const char *knob, unsigned long val);
 long knob_read_num(const char *knob);
 int knobs_present(void);
-/* Back to defaults, in an order that only ever widens the policy. */
+/* Back to defaults (random too), in an order that only ever widens the policy. */
 int knobs_reset(void);
 /* Reset, then set stride, min, max and reserved (NULL: leave empty). */
 int knobs_set(unsigned int min, unsigned int max, unsigned int stride,

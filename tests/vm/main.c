@@ -91,6 +91,12 @@ static const struct tcase cases[] = {
 	  case_probe_site, NEED_ROOT | NEED_MODULE, 60 },
 	{ "kprobes disarmed through debugfs are detected and logged",
 	  case_kprobes_disarmed, NEED_ROOT | NEED_MODULE, 60 },
+	{ "counters exhausted, steered, free; the exhaustion trace event and log line",
+	  case_counters, NEED_ROOT | NEED_MODULE, 120 },
+	{ "random: gaps uniform over 1..N (chi-square), PID 1 in new namespaces",
+	  case_random_gaps, NEED_ROOT | NEED_MODULE, 300 },
+	{ "random: values and parameter, exhaustion and reserved ranges hold",
+	  case_random_policy, NEED_ROOT | NEED_MODULE, 120 },
 };
 
 #define NR_CASES ((int)(sizeof(cases) / sizeof(cases[0])))

@@ -124,7 +124,7 @@ static void snapshot(int stock)
 	static char snap[(1 << 17) + 128], reserved[1 << 17];
 	static long seq;
 	static int next_slot;
-	char path[64], tmp[72], v[3][32];
+	char path[64], tmp[72], v[3][32], rnd[32];
 	unsigned long long hash;
 	long id = -1;
 	FILE *f;
@@ -138,10 +138,12 @@ static void snapshot(int stock)
 				strcpy(v[i], "?");
 		if (knob_read("reserved", reserved, sizeof(reserved)))
 			strcpy(reserved, "?");
-		snprintf(snap, sizeof(snap), "%s %s %s %d\n%s\n", v[0], v[1],
-			 v[2], get_pid_max(), reserved);
+		if (knob_read("random", rnd, sizeof(rnd)))
+			strcpy(rnd, "?");
+		snprintf(snap, sizeof(snap), "%s %s %s %d %s\n%s\n", v[0], v[1],
+			 v[2], get_pid_max(), rnd, reserved);
 	} else {
-		snprintf(snap, sizeof(snap), "none none none %d\n\n",
+		snprintf(snap, sizeof(snap), "none none none %d none\n\n",
 			 get_pid_max());
 	}
 	hash = fnv1a(snap);
@@ -193,15 +195,48 @@ int oracle_foreign_task(int pid, char *comm, size_t size)
 	return found;
 }
 
+int oracle_foreign_pids(int *pids, int max)
+{
+	char *line = NULL, c[32], *e, *k;
+	size_t cap = 0;
+	int n = 0;
+	FILE *f;
+
+	if (!enabled)
+		return -1;
+	f = fopen(INSTANCE "/trace", "re");
+	if (!f)
+		return -1;
+	while (n < max && getline(&line, &cap, f) > 0) {
+		e = strstr(line, ": task_newtask: pid=");
+		if (!e || !(k = strstr(e, "comm=")) ||
+		    sscanf(k + 5, "%31s", c) != 1 || !strcmp(c, "pidctl-test"))
+			continue;
+		pids[n++] = atoi(e + 20);
+	}
+	fclose(f);
+	free(line);
+	return n;
+}
+
+/*
+ * A policy as the oracle checks it.  random is recorded for the reports
+ * only: which PIDs are allowed does not depend on it (a random start
+ * changes which allowed free PID comes next, never whether a PID is
+ * allowed), so with random on the oracle checks exactly what it checks
+ * without: every new PID is allowed by a policy in force.  That the PID
+ * was free is the kernel's own guarantee; that the starts are random and
+ * uniform is case 27's job.
+ */
 struct opol {
 	int none, unknown;
-	unsigned int min, max, stride, pid_max, nr;
+	unsigned int min, max, stride, random, pid_max, nr;
 	unsigned int lo[MAX_RANGES], hi[MAX_RANGES];
 };
 
 static int load_policy(long id, struct opol *p)
 {
-	char path[64], s[4][32], *list = NULL, *t;
+	char path[64], s[5][32], *list = NULL, *t;
 	size_t cap = 0;
 	FILE *f;
 	int ok;
@@ -211,7 +246,8 @@ static int load_policy(long id, struct opol *p)
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	ok = fscanf(f, "%31s %31s %31s %31s\n", s[0], s[1], s[2], s[3]) == 4;
+	ok = fscanf(f, "%31s %31s %31s %31s %31s\n", s[0], s[1], s[2], s[3],
+		    s[4]) == 5;
 	if (ok && getline(&list, &cap, f) < 0)
 		list = NULL;
 	fclose(f);
@@ -229,6 +265,7 @@ static int load_policy(long id, struct opol *p)
 	p->min = (unsigned int)atoi(s[0]);
 	p->max = (unsigned int)atoi(s[1]);
 	p->stride = (unsigned int)atoi(s[2]);
+	p->random = (unsigned int)atoi(s[4]);
 	for (t = list; t && *t && *t != '\n' && p->nr < MAX_RANGES;) {
 		char *end;
 
@@ -275,9 +312,9 @@ static const char *opol_str(const struct opol *p)
 	if (p->none)
 		snprintf(buf, sizeof(buf), "no module");
 	else
-		snprintf(buf, sizeof(buf), "min=%u max=%u stride=%u, %u ranges from %u, pid_max=%u",
-			 p->min, p->max, p->stride, p->nr, p->nr ? p->lo[0] : 0,
-			 p->pid_max);
+		snprintf(buf, sizeof(buf), "min=%u max=%u stride=%u random=%u, %u ranges from %u, pid_max=%u",
+			 p->min, p->max, p->stride, p->random, p->nr,
+			 p->nr ? p->lo[0] : 0, p->pid_max);
 	return buf;
 }
 

@@ -48,6 +48,12 @@ void oracle_exempt(int pid);
  */
 int oracle_foreign_task(int pid, char *comm, size_t size);
 /*
+ * The PIDs of tasks created (since the last check) by anything other than
+ * this test program: up to @max of them into @pids.  Returns how many, or
+ * -1 when the trace cannot be read.
+ */
+int oracle_foreign_pids(int *pids, int max);
+/*
  * Check every task created since the last call, diag() each violation
  * (the first few) and clear the buffer.  Returns the number of problems:
  * violations, lost events, or a trace that could not be read.

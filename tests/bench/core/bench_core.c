@@ -47,6 +47,7 @@ static int setup(unsigned int r, unsigned int occ)
 	policy->min = 0;
 	policy->max = 0;
 	policy->stride = 1;
+	policy->random = 0;
 	policy->nr_ranges = r;
 	for (i = 0; i < r; i++) {
 		policy->ranges[i].lo = lo + i * slot + slot / 2;
