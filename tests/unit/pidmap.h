@@ -53,12 +53,15 @@ static inline void pidmap_set(struct pidmap *m, unsigned int pid, int busy)
 		m->bits[pid / 64] &= ~bit;
 }
 
-/* pidctl_first_free_fn: smallest clear bit in [from, to], or 0. */
-static inline unsigned int pidmap_first_free(void *ctx, unsigned int from,
-					     unsigned int to)
+/*
+ * Smallest PID in [from, to] whose bit is set (@want_busy) or clear, or 0:
+ * both occupancy oracles of the policy core, on one scan.
+ */
+static inline unsigned int pidmap_first(struct pidmap *m, unsigned int from,
+					unsigned int to, int want_busy)
 {
-	struct pidmap *m = ctx;
-	uint64_t free_bits;
+	uint64_t flip = want_busy ? 0 : ~(uint64_t)0;
+	uint64_t bits;
 	unsigned int w, pid;
 
 	m->calls++;
@@ -67,42 +70,30 @@ static inline unsigned int pidmap_first_free(void *ctx, unsigned int from,
 	if (!m->size || from > to)
 		return 0;
 	w = from / 64;
-	free_bits = ~m->bits[w] & (~(uint64_t)0 << (from % 64));
+	bits = (m->bits[w] ^ flip) & (~(uint64_t)0 << (from % 64));
 	for (;;) {
-		if (free_bits) {
-			pid = w * 64 + (unsigned int)__builtin_ctzll(free_bits);
+		if (bits) {
+			pid = w * 64 + (unsigned int)__builtin_ctzll(bits);
 			return pid <= to ? pid : 0;
 		}
 		if (++w > to / 64)
 			return 0;
-		free_bits = ~m->bits[w];
+		bits = m->bits[w] ^ flip;
 	}
+}
+
+/* pidctl_first_free_fn: smallest clear bit in [from, to], or 0. */
+static inline unsigned int pidmap_first_free(void *ctx, unsigned int from,
+					     unsigned int to)
+{
+	return pidmap_first(ctx, from, to, 0);
 }
 
 /* pidctl_first_busy_fn: smallest set bit in [from, to], or 0. */
 static inline unsigned int pidmap_first_busy(void *ctx, unsigned int from,
 					     unsigned int to)
 {
-	struct pidmap *m = ctx;
-	uint64_t busy_bits;
-	unsigned int w, pid;
-
-	m->calls++;
-	if (to >= m->size)
-		to = m->size - 1;
-	if (!m->size || from > to)
-		return 0;
-	w = from / 64;
-	busy_bits = m->bits[w] & (~(uint64_t)0 << (from % 64));
-	for (;;) {
-		if (busy_bits) {
-			pid = w * 64 + (unsigned int)__builtin_ctzll(busy_bits);
-			return pid <= to ? pid : 0;
-		}
-		if (++w > to / 64)
-			return 0;
-		busy_bits = m->bits[w];
-	}
+	return pidmap_first(ctx, from, to, 1);
 }
 
 #endif /* PIDCTL_PIDMAP_H */
