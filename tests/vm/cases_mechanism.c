@@ -839,7 +839,7 @@ void case_toggle_storm(void)
 	struct toggler *tg = shared_alloc(sizeof(*tg));
 	unsigned int pid_max = (unsigned int)get_pid_max();
 	long stable_on = 0, stable_off = 0, stable_other = 0, spans = 0;
-	long off_forbidden = 0, bad = 0, j, k;
+	long off_forbidden = 0, bad = 0, first_bad_write = 0, j, k;
 	int first_bad = 0, on_idx, i, status, rc;
 	struct pol p, off;
 	char opt[8];
@@ -899,8 +899,10 @@ void case_toggle_storm(void)
 			for (k = lo; k <= hi && !ok; k++)
 				ok = pol_allowed(&tg->distinct[tg->state[k]],
 						 (unsigned int)r->pid, pid_max);
-			if (!ok && !bad++)
+			if (!ok && !bad++) {
 				first_bad = r->pid;
+				first_bad_write = lo;
+			}
 			if (r->s0 != r->s1 || (r->s0 & 1)) {
 				spans++;
 			} else if (tg->state[lo] == on_idx) {
@@ -916,8 +918,10 @@ void case_toggle_storm(void)
 		}
 	diag("creations: %ld inside a stable on period, %ld inside a stable off period (%ld of them outside the policy), %ld in other stable periods, %ld spanning a change",
 	     stable_on, stable_off, off_forbidden, stable_other, spans);
-	CHECK(bad == 0, "%ld PIDs allowed by none of the policies around their creation; first %d",
-	      bad, first_bad);
+	/* where it happened: which toggle, with the optimizer on or off */
+	CHECK(bad == 0, "%ld PIDs allowed by none of the policies around their creation; first %d, after write %ld (toggle %ld, optimizer %s)",
+	      bad, first_bad, first_bad_write, first_bad_write / 8,
+	      first_bad_write / 8 < tg->phase2_at ? "on" : "off");
 	CHECK(stable_on >= 10, "only %ld creations inside stable on periods",
 	      stable_on);
 	CHECK(stable_off >= 5, "only %ld creations inside stable off periods",
