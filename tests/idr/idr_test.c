@@ -597,6 +597,7 @@ static void check_core(unsigned long size, unsigned long decisions)
 		p->min = rnd(2) ? 0 : 1 + rnd(size);
 		p->max = rnd(4) ? p->min + rnd(size + 2 * CHUNK - p->min) : 0;
 		p->stride = rnd(4) ? 1 : 1 + rnd(1000);
+		p->random = 0;	/* the start is the caller's: tested in tests/unit */
 		nr = rnd(65);
 		for (i = 0; i < nr; i++) {
 			lo = 1 + rnd(size + CHUNK);
@@ -972,6 +973,7 @@ static void bench_core(unsigned int r)
 	p->min = 0;
 	p->max = 0;
 	p->stride = 1;
+	p->random = 0;
 	p->nr_ranges = r;
 	for (i = 0; i < r; i++) {
 		p->ranges[i].lo = lo + i * slot + slot - w;
