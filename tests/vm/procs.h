@@ -50,7 +50,9 @@ int expect_seq(const char *what, const struct pol *p, int last, int n,
  * CHECK_EQ(@got, @want), with one excuse: the kernel's trace shows tasks
  * outside the test (kernel threads) created with PIDs the model expected.
  * Then @got must be what the model gives once those are accounted for:
- * the first PID from @want on that @p allows and no foreign task took, or
+ * the first PID from @want on that @p allows, no foreign task took and
+ * no task held before (a PID held now by a task the trace does not show
+ * being created in this case was busy when the fork ran), or
  * -EAGAIN if @want was the only one (@last_free: no other allowed PID up
  * to the window's end is free).  Returns 1 when @got is @want.
  */
