@@ -57,20 +57,6 @@ static unsigned long init_pidns_inum(void)
 	return stat("/proc/self/ns/pid", &st) ? 0 : (unsigned long)st.st_ino;
 }
 
-/* Busy PIDs of [lo, hi] that are not in @held[0..n-1]. */
-static int foreign_busy(int lo, int hi, const pid_t *held, int n)
-{
-	int pid, i, foreign = 0;
-
-	for (pid = lo; pid <= hi; pid++) {
-		for (i = 0; i < n && held[i] != pid; i++)
-			;
-		if (i == n && pid_in_use(pid))
-			foreign++;
-	}
-	return foreign;
-}
-
 /*
  * Fill [lo, hi] (the whole window) with held children from the cursor at
  * lo - 1, until fork fails.  Returns how many were made; *@rc gets the

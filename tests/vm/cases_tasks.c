@@ -104,20 +104,6 @@ void case_threads(void)
 #define WIN_HI 6063
 #define WIN_N (WIN_HI - WIN_LO + 1)
 
-/* PIDs of the window held by someone else (a kernel thread started meanwhile). */
-static int foreign_in_window(const pid_t *held, int n)
-{
-	int pid, i, foreign = 0;
-
-	for (pid = WIN_LO; pid <= WIN_HI; pid++) {
-		for (i = 0; i < n && held[i] != pid; i++)
-			;
-		if (i == n && pid_in_use(pid))
-			foreign++;
-	}
-	return foreign;
-}
-
 /*
  * 9: exhaustion.  Kernel threads get their PIDs from the same policy, so one
  * started while the window fills may hold a PID of it: what must hold is
@@ -142,7 +128,7 @@ void case_exhaustion(void)
 	}
 	CHECK(rc == -EAGAIN, "fork in a full window: %s, want EAGAIN",
 	      rc ? strerror(-rc) : "succeeded");
-	foreign = foreign_in_window(held, n);
+	foreign = foreign_busy(WIN_LO, WIN_HI, held, n);
 	if (foreign)
 		diag("%d PID(s) of the window taken by other tasks meanwhile",
 		     foreign);

@@ -29,6 +29,23 @@ void slow_init(void)
 		slow = 1;
 }
 
+/*
+ * Busy PIDs of [lo, hi] that are not in @held[0..n-1]: held by someone
+ * else, such as a kernel thread started meanwhile.
+ */
+int foreign_busy(int lo, int hi, const pid_t *held, int n)
+{
+	int pid, i, foreign = 0;
+
+	for (pid = lo; pid <= hi; pid++) {
+		for (i = 0; i < n && held[i] != pid; i++)
+			;
+		if (i == n && pid_in_use(pid))
+			foreign++;
+	}
+	return foreign;
+}
+
 int pid_in_use(int pid)
 {
 	char path[32];

@@ -14,6 +14,8 @@ struct pol;
 
 /* Whether a task (process or thread) holds @pid in the initial namespace. */
 int pid_in_use(int pid);
+/* Busy PIDs of [lo, hi] not in @held[0..n-1]: someone else's. */
+int foreign_busy(int lo, int hi, const pid_t *held, int n);
 /* Whether @pid is this process, one of its threads, or a descendant. */
 int pid_is_ours(int pid);
 /* Wait (bounded) until @pid is no longer in use. */
