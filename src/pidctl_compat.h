@@ -76,14 +76,16 @@ static inline void pidctl_kprobe_set_range(struct pt_regs *regs,
 /*
  * pid_max: a global int until 6.14, then a field of each PID namespace.
  * The global is not exported, and pidctl resolves no symbol at run time,
- * so before 6.14 a policy is validated against the largest possible
- * pid_max; the hook still uses the kernel's real pid_max, the end of each
- * idr_alloc_cyclic() call.
+ * so before 6.14 a policy (the host's or a namespace's) is validated
+ * against the largest possible pid_max; the hook still uses the kernel's
+ * real pid_max, the end of each idr_alloc_cyclic() call.
  */
 #ifdef PIDCTL_HAVE_PIDNS_PID_MAX
 #define pidctl_pid_max() ((unsigned int)READ_ONCE(init_pid_ns.pid_max))
+#define pidctl_ns_pid_max(ns) ((unsigned int)READ_ONCE((ns)->pid_max))
 #else
 #define pidctl_pid_max() PIDCTL_PID_MAX_LIMIT
+#define pidctl_ns_pid_max(ns) PIDCTL_PID_MAX_LIMIT
 #endif
 
 /*

@@ -545,3 +545,105 @@ unsigned int pidctl_count_free(const struct pidctl_policy *p,
 	}
 	return n;
 }
+
+/*
+ * The keys of a namespaces line, in the order of their PIDCTL_NS_SET_*
+ * bits.  Compared by hand: the core has no string functions.
+ */
+#define PIDCTL_NS_NR_KEYS	5
+static const char *const pidctl_ns_keys[PIDCTL_NS_NR_KEYS] = {
+	"min", "max", "stride", "random", "reserved",
+};
+
+/* Which key @buf[0..len) names, as its bit; 0 for none. */
+static unsigned int pidctl_ns_key(const char *buf, unsigned long len)
+{
+	unsigned int k;
+	unsigned long i;
+	const char *key;
+
+	for (k = 0; k < PIDCTL_NS_NR_KEYS; k++) {
+		key = pidctl_ns_keys[k];
+		for (i = 0; i < len && key[i] && key[i] == buf[i]; i++)
+			;
+		if (i == len && !key[i])
+			return 1u << k;
+	}
+	return 0;
+}
+
+/* Store the value @v of the numeric key @bit in @out. */
+static void pidctl_ns_store(struct pidctl_ns_line *out, unsigned int bit,
+			    unsigned int v)
+{
+	if (bit == PIDCTL_NS_SET_MIN)
+		out->min = v;
+	else if (bit == PIDCTL_NS_SET_MAX)
+		out->max = v;
+	else if (bit == PIDCTL_NS_SET_STRIDE)
+		out->stride = v;
+	else
+		out->random = v;
+}
+
+/* A blank inside a namespaces line: a newline may only end it. */
+static int pidctl_is_ns_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static unsigned long pidctl_skip_ns_blanks(const char *buf, unsigned long len,
+					   unsigned long i)
+{
+	while (i < len && pidctl_is_ns_blank(buf[i]))
+		i++;
+	return i;
+}
+
+int pidctl_parse_ns_line(const char *buf, unsigned long len,
+			 struct pidctl_ns_line *out)
+{
+	struct pidctl_ns_line l = { 0, 0, 0, 0, 1, 0, 0, 0 };
+	unsigned long i, end, eq;
+	unsigned int bit, v;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	for (i = 0; i < len; i++)
+		if (buf[i] == '\n')
+			return -PIDCTL_EINVAL;	/* one line only */
+	i = pidctl_skip_ns_blanks(buf, len, 0);
+	if (pidctl_read_number(buf, len, &i, PIDCTL_PID_MAX_LIMIT - 1, &l.pid) ||
+	    !l.pid)
+		return -PIDCTL_EINVAL;
+	for (;;) {
+		/* every token ends at a blank or at the end of the line */
+		if (i < len && !pidctl_is_ns_blank(buf[i]))
+			return -PIDCTL_EINVAL;
+		i = pidctl_skip_ns_blanks(buf, len, i);
+		if (i == len)
+			break;
+		for (end = i; end < len && !pidctl_is_ns_blank(buf[end]); end++)
+			;
+		for (eq = i; eq < end && buf[eq] != '='; eq++)
+			;
+		bit = eq < end ? pidctl_ns_key(buf + i, eq - i) : 0;
+		if (!bit || (l.set & bit))
+			return -PIDCTL_EINVAL;
+		l.set |= bit;
+		i = eq + 1;
+		if (bit == PIDCTL_NS_SET_RESERVED) {
+			l.reserved_off = i;
+			l.reserved_len = end - i;
+			i = end;
+			continue;
+		}
+		if (pidctl_read_number(buf, end, &i, PIDCTL_PID_MAX_LIMIT, &v))
+			return -PIDCTL_EINVAL;
+		pidctl_ns_store(&l, bit, v);
+	}
+	if (!l.set)
+		return -PIDCTL_EINVAL;
+	*out = l;
+	return 0;
+}

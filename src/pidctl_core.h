@@ -206,4 +206,38 @@ unsigned int pidctl_count_free(const struct pidctl_policy *p,
 			       unsigned int pid_max,
 			       pidctl_first_busy_fn first_busy, void *ctx);
 
+/*
+ * A line written to /proc/sys/kernel/pidctl/namespaces:
+ *
+ *	line       := blank* pid ( blank+ key '=' value )+ blank* [ '\n' ]
+ *	key        := "min" | "max" | "stride" | "random" | "reserved"
+ *	blank      := ' ' | '\t'
+ *
+ * One line: a newline only at its very end.  pid is a number (as above)
+ * in 1..PIDCTL_PID_MAX_LIMIT - 1; the values
+ * of min, max, stride and random are numbers up to PIDCTL_PID_MAX_LIMIT
+ * (the policy's own bounds are checked later, with the whole policy);
+ * reserved's value is every byte up to the next blank or the end of the
+ * line, possibly none,
+ * and is parsed by pidctl_parse_ranges().  Each key at most once, at
+ * least one.  Keys not named keep their value: @set says which were.
+ */
+#define PIDCTL_NS_SET_MIN	0x01u
+#define PIDCTL_NS_SET_MAX	0x02u
+#define PIDCTL_NS_SET_STRIDE	0x04u
+#define PIDCTL_NS_SET_RANDOM	0x08u
+#define PIDCTL_NS_SET_RESERVED	0x10u
+
+struct pidctl_ns_line {
+	unsigned int pid;
+	unsigned int set;		/* PIDCTL_NS_SET_* */
+	unsigned int min, max, stride, random;
+	unsigned long reserved_off;	/* reserved's value: buf[off..off+len) */
+	unsigned long reserved_len;
+};
+
+/* Returns 0 and fills *@out, or -PIDCTL_EINVAL leaving it untouched. */
+int pidctl_parse_ns_line(const char *buf, unsigned long len,
+			 struct pidctl_ns_line *out);
+
 #endif /* PIDCTL_CORE_H */

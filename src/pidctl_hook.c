@@ -5,11 +5,13 @@
  * alloc_pid() calls idr_alloc_cyclic(&ns->idr, NULL, pid_min, pid_max,
  * GFP_ATOMIC) for each PID namespace level, holding pidmap_lock.  The
  * pre-handler below runs inside that critical section, where nothing else
- * can allocate or free a PID.  For the initial namespace's IDR it finds the
- * next PID the policy allows and the IDR has free, and rewrites the call's
+ * can allocate or free a PID.  For the IDR of a namespace with a policy
+ * (the initial namespace's, or one pidctl_ns.c knows) it finds the next
+ * PID that policy allows and the IDR has free, and rewrites the call's
  * range to [next, next + 1), so the call can only hand out that PID; with
  * nothing allowed and free it rewrites it to an empty range, the call fails
- * with -ENOSPC and the fork with EAGAIN.  See docs/design.md.
+ * with -ENOSPC and the fork with EAGAIN.  Every other call of
+ * idr_alloc_cyclic() in the kernel passes untouched.  See docs/design.md.
  *
  * The handler may run in NMI context (the int3 path of a kprobe that is not
  * optimised) and always runs with preemption off: it takes no lock,
@@ -34,19 +36,21 @@
 #include "pidctl.h"
 #include "pidctl_compat.h"
 #include "pidctl_idr.h"
+#include "pidctl_ns.h"
 
 #define CREATE_TRACE_POINTS
 #include "pidctl_trace.h"
 
 /*
- * The last PID this handler steered to.  If the cursor still sits just past
- * it and no ns_last_pid write succeeded since, the next search starts a
- * stride after it; otherwise at the cursor.  Read and written only under
- * pidmap_lock, by the handler.
+ * The initial namespace's cursor state (each other namespace with a
+ * policy has its own, in pidctl_ns.c).  last_steered: the last PID this
+ * handler steered to.  If the cursor still sits just past it and no
+ * ns_last_pid write succeeded since, the next search starts a stride after
+ * it; otherwise at the cursor.  Read and written only under pidmap_lock,
+ * by the handler.  written: set when a write to that namespace's
+ * ns_last_pid succeeded: the cursor is the user's.
  */
-static unsigned int pidctl_last_steered;
-/* Set when a write to ns_last_pid succeeded: the cursor is the user's. */
-static int pidctl_cursor_written;
+static struct pidctl_cursor pidctl_host_cursor;
 
 /*
  * kernel.pidctl.exhausted and .steered, for the module's lifetime.  Only
@@ -64,7 +68,7 @@ static unsigned int pidctl_seen_pid_max;
  * change a line may mix two refusals' values, never anything else.
  */
 static struct {
-	unsigned int lo, hi, pid_max, max;
+	unsigned int lo, hi, pid_max, max, inum, level;
 	bool by_pid_max;
 } pidctl_refusal;
 
@@ -73,7 +77,16 @@ static void pidctl_exhausted_log(struct irq_work *work)
 	unsigned int lo = READ_ONCE(pidctl_refusal.lo);
 	unsigned int hi = READ_ONCE(pidctl_refusal.hi);
 
-	if (READ_ONCE(pidctl_refusal.by_pid_max))
+	if (READ_ONCE(pidctl_refusal.level))
+		pr_warn_ratelimited("PID namespace %u (level %u): no PID allowed by its policy is free in %u-%u: the limit hit is %s (%u); fork fails with EAGAIN\n",
+				    READ_ONCE(pidctl_refusal.inum),
+				    READ_ONCE(pidctl_refusal.level), lo, hi,
+				    READ_ONCE(pidctl_refusal.by_pid_max) ?
+				    "its pid_max" : "its pidctl max",
+				    READ_ONCE(pidctl_refusal.by_pid_max) ?
+				    READ_ONCE(pidctl_refusal.pid_max) :
+				    READ_ONCE(pidctl_refusal.max));
+	else if (READ_ONCE(pidctl_refusal.by_pid_max))
 		pr_warn_ratelimited("no PID allowed by the policy is free in %u-%u: the limit hit is kernel.pid_max (%u); fork fails with EAGAIN\n",
 				    lo, hi, READ_ONCE(pidctl_refusal.pid_max));
 	else
@@ -97,6 +110,8 @@ static void pidctl_refuse(const struct pidctl_policy *p, struct idr *idr,
 	WRITE_ONCE(pidctl_refusal.hi, hi);
 	WRITE_ONCE(pidctl_refusal.pid_max, pid_max);
 	WRITE_ONCE(pidctl_refusal.max, p->max);
+	WRITE_ONCE(pidctl_refusal.inum, ns->ns.inum);
+	WRITE_ONCE(pidctl_refusal.level, ns->level);
 	WRITE_ONCE(pidctl_refusal.by_pid_max, by_pid_max);
 	irq_work_queue(&pidctl_exhausted_work);
 }
@@ -127,32 +142,57 @@ static unsigned int pidctl_first_free(void *ctx, unsigned int from,
 	return pidctl_idr_find_free(ctx, &id, to) ? (unsigned int)id : 0;
 }
 
+/*
+ * The active policy and cursor state for a call on @idr, or NULL: not a
+ * PID IDR with an active policy.  Also notes the initial namespace's
+ * pid_max.  The host's costs a compare and a load, a namespace's a hash
+ * lookup; a call with nothing to do, a compare and one or two loads.
+ */
+static const struct pidctl_policy *pidctl_policy_for(struct idr *idr,
+						     unsigned int pid_max,
+						     struct pidctl_cursor **c)
+{
+	struct pidctl_ns *e;
+
+	if (idr == &init_pid_ns.idr) {
+		if (READ_ONCE(pidctl_seen_pid_max) != pid_max)
+			WRITE_ONCE(pidctl_seen_pid_max, pid_max);
+		*c = &pidctl_host_cursor;
+		return pidctl_policy_enforced();
+	}
+	if (!pidctl_ns_count())
+		return NULL;
+	e = pidctl_ns_find(idr);
+	if (!e)
+		return NULL;
+	*c = &e->cursor;
+	return rcu_dereference_sched(e->policy);	/* always active */
+}
+
 static int pidctl_idr_alloc_cyclic_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct idr *idr = pidctl_kprobe_arg_idr(regs);
 	const struct pidctl_policy *p;
 	unsigned int cursor, start, pid_max, pid_min, offset;
+	struct pidctl_cursor *c;
 	bool written;
 	int next;
 
-	if (idr != &init_pid_ns.idr)
-		return 0;
-	/* alloc_pid() passes the initial namespace's pid_max as the end. */
+	/* alloc_pid() passes the level's pid_max as the end */
 	pid_max = (unsigned int)pidctl_kprobe_arg_end(regs);
-	if (READ_ONCE(pidctl_seen_pid_max) != pid_max)
-		WRITE_ONCE(pidctl_seen_pid_max, pid_max);
-	p = pidctl_policy_get_sched();
-	if (!p || !pidctl_policy_active(p))
+	p = pidctl_policy_for(idr, pid_max, &c);
+	if (!p)
 		return 0;
 
 	cursor = idr_get_cursor(idr);
+	/* a namespace's first PID is 1, its init, whatever its policy */
+	if (!cursor)
+		return 0;
 	start = cursor;
 	/* a plain read first: the locked exchange only after a write */
-	written = READ_ONCE(pidctl_cursor_written) &&
-		  xchg(&pidctl_cursor_written, 0);
-	if (!written && pidctl_last_steered &&
-	    cursor == pidctl_last_steered + 1)
-		start = pidctl_next_cursor(p, pidctl_last_steered, pid_max);
+	written = READ_ONCE(c->written) && xchg(&c->written, 0);
+	if (!written && c->last_steered && cursor == c->last_steered + 1)
+		start = pidctl_next_cursor(p, c->last_steered, pid_max);
 	if (p->random) {
 		offset = pidctl_random_offset(p->random, pidctl_random_u32());
 		start = pidctl_random_start(p, start, pid_max, offset);
@@ -169,7 +209,7 @@ static int pidctl_idr_alloc_cyclic_pre(struct kprobe *kp, struct pt_regs *regs)
 	if (!pidctl_stock_picks(cursor, pid_min, pid_max, next,
 				pidctl_first_free, idr))
 		atomic_long_inc(&pidctl_nr_steered);
-	pidctl_last_steered = next;
+	c->last_steered = next;
 	pidctl_kprobe_set_range(regs, next, next + 1);
 	return 0;
 }
@@ -229,14 +269,30 @@ static struct kprobe pidctl_kprobe = {
 static int pidctl_ns_last_pid_entry(struct kretprobe_instance *ri,
 				    struct pt_regs *regs)
 {
-	return !pidctl_kprobe_arg_write(regs);	/* non-zero: not a write */
+	if (!pidctl_kprobe_arg_write(regs))
+		return 1;	/* not a write: no return probe */
+	/* the handler writes the cursor of the writer's namespace */
+	*(struct idr **)ri->data = &task_active_pid_ns(current)->idr;
+	return 0;
 }
 
 static int pidctl_ns_last_pid_ret(struct kretprobe_instance *ri,
 				  struct pt_regs *regs)
 {
-	if (!regs_return_value(regs))
-		WRITE_ONCE(pidctl_cursor_written, 1);
+	struct idr *idr = *(struct idr **)ri->data;
+	struct pidctl_ns *e;
+
+	if (regs_return_value(regs))
+		return 0;
+	if (idr == &init_pid_ns.idr) {
+		WRITE_ONCE(pidctl_host_cursor.written, 1);
+		return 0;
+	}
+	rcu_read_lock();
+	e = pidctl_ns_find(idr);
+	if (e)
+		WRITE_ONCE(e->cursor.written, 1);
+	rcu_read_unlock();
 	return 0;
 }
 
@@ -250,6 +306,7 @@ static struct kretprobe pidctl_ns_last_pid_probe = {
 	.kp.symbol_name	= "pid_ns_ctl_handler",
 	.entry_handler	= pidctl_ns_last_pid_entry,
 	.handler	= pidctl_ns_last_pid_ret,
+	.data_size	= sizeof(struct idr *),
 };
 
 /* The kernel has no ns_last_pid (CONFIG_CHECKPOINT_RESTORE=n). */

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pidctl: a floor, a ceiling, a stride, a random start and reserved
- * ranges for the PID numbers the kernel's cyclic allocator hands out in
- * the initial PID namespace.  Module entry and exit.  The parameters set
- * the initial policy: they are parsed by the same code, with the same
- * grammar, as the sysctls, and the policy they make goes live only once
- * the hook is armed.
+ * ranges for the PID numbers the kernel's cyclic allocator hands out, in
+ * the initial PID namespace and, each with its own, in the others.
+ * Module entry and exit.  The parameters set the initial (host) policy:
+ * they are parsed by the same code, with the same grammar, as the
+ * sysctls, and the policy they make goes live only once the hook is
+ * armed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -80,16 +81,13 @@ static char *pidctl_param_reserved;
 module_param_cb(reserved, &pidctl_text_ops, &pidctl_param_reserved, 0);
 MODULE_PARM_DESC(reserved, "PIDs never handed out, e.g. 1000-1999,4242 (default: empty)");
 
-/* The base the parameters are applied to: every knob at its default. */
-static const struct pidctl_policy pidctl_defaults = { .stride = 1 };
-
 static int pidctl_initial_policy(void)
 {
 	const char *reserved = pidctl_param_reserved ? pidctl_param_reserved : "";
 	struct pidctl_policy *p;
 	int ret;
 
-	p = pidctl_policy_with_ranges(&pidctl_defaults, reserved,
+	p = pidctl_policy_with_ranges(&pidctl_policy_defaults, reserved,
 				      strlen(reserved), &ret);
 	if (!p) {
 		pr_err("invalid reserved=%.64s%s\n", reserved,
@@ -120,15 +118,20 @@ static int __init pidctl_init(void)
 	ret = pidctl_hook_init();
 	if (ret)
 		return ret;
+	ret = pidctl_ns_init();
+	if (ret)
+		goto out_hook;
 	ret = pidctl_initial_policy();
 	if (ret)
-		goto out_hook;
+		goto out_ns;
 	ret = pidctl_sysctl_init();
 	if (ret)
-		goto out_hook;
+		goto out_ns;
 	pr_info("loaded\n");
 	return 0;
 
+out_ns:
+	pidctl_ns_exit();
 out_hook:
 	pidctl_hook_exit();
 	pidctl_policy_exit();
@@ -138,6 +141,7 @@ out_hook:
 static void __exit pidctl_exit(void)
 {
 	pidctl_sysctl_exit();
+	pidctl_ns_exit();
 	pidctl_hook_exit();
 	pidctl_policy_exit();
 	pr_info("unloaded, stock PID allocation restored\n");

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/sys/kernel/pidctl/{min,max,stride,random,reserved}, and the
- * read-only counters {exhausted,steered,free}.
+ * /proc/sys/kernel/pidctl/{min,max,stride,random,reserved}, the read-only
+ * counters {exhausted,steered,free}, and namespaces.
  *
- * Every write builds a complete new policy from the one in force, validates
- * it and publishes it whole, so a fork sees either the old or the new
- * policy, never a mix; a rejected write leaves the old one in place.
+ * The knobs act on the policy of the reader's or writer's active PID
+ * namespace, as ns_last_pid does: the host's from the initial namespace,
+ * that namespace's own from any other.  Every write builds a complete new
+ * policy from the one in force, validates it and publishes it whole, so a
+ * fork sees either the old or the new policy, never a mix; a rejected
+ * write leaves the old one in place.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,6 +16,7 @@
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -177,14 +181,22 @@ static void pidctl_read_text(const char *text, size_t len, void *buffer,
 	*ppos += n;
 }
 
+/* The namespace whose policy the calling task's knobs show and set. */
+static struct pid_namespace *pidctl_my_ns(void)
+{
+	return task_active_pid_ns(current);
+}
+
 /*
- * Writes must be global root: the file mode alone would let root in a user
- * namespace that maps to global uid 0 through, so ask for the capability in
- * the initial user namespace too.
+ * The knobs are mode 0666, like ns_last_pid, since a container's root is
+ * seldom global uid 0: a writer needs CAP_SYS_ADMIN in the user namespace
+ * that owns its PID namespace.  For the initial namespace that is global
+ * root only (root of a user namespace mapped to uid 0 included: it has no
+ * capability in the initial user namespace).
  */
 static int pidctl_write_allowed(void)
 {
-	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+	return ns_capable(pidctl_my_ns()->user_ns, CAP_SYS_ADMIN) ? 0 : -EPERM;
 }
 
 static int pidctl_uint_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
@@ -192,6 +204,7 @@ static int pidctl_uint_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
 			       loff_t *ppos)
 {
 	const struct pidctl_uint_knob *knob = table->data;
+	const struct pidctl_policy *base;
 	struct pidctl_policy *next;
 	unsigned int val;
 	char text[16];
@@ -199,7 +212,7 @@ static int pidctl_uint_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
 
 	if (!write) {
 		mutex_lock(&pidctl_config_lock);
-		val = pidctl_knob_value(pidctl_policy_get(), knob);
+		val = pidctl_knob_value(pidctl_target_get(pidctl_my_ns()), knob);
 		mutex_unlock(&pidctl_config_lock);
 		pidctl_read_text(text, scnprintf(text, sizeof(text), "%u\n", val),
 				 buffer, lenp, ppos);
@@ -217,11 +230,11 @@ static int pidctl_uint_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
 		return -EINVAL;
 
 	mutex_lock(&pidctl_config_lock);
-	next = pidctl_policy_clone(pidctl_policy_get(),
-				   pidctl_policy_get()->nr_ranges);
+	base = pidctl_target_get(pidctl_my_ns());
+	next = pidctl_policy_clone(base, base->nr_ranges);
 	if (next) {
 		*pidctl_knob_field(next, knob) = val;
-		ret = pidctl_policy_publish(next);
+		ret = pidctl_target_publish(pidctl_my_ns(), next);
 	} else {
 		ret = -ENOMEM;
 	}
@@ -238,7 +251,7 @@ static int pidctl_reserved_read(void *buffer, size_t *lenp, loff_t *ppos)
 	char *text;
 
 	mutex_lock(&pidctl_config_lock);
-	p = pidctl_policy_get();
+	p = pidctl_target_get(pidctl_my_ns());
 	len = pidctl_format_ranges(p->ranges, p->nr_ranges, NULL, 0);
 	text = kvmalloc(len + 2, GFP_KERNEL);
 	if (text) {
@@ -259,8 +272,9 @@ static int pidctl_reserved_apply(const char *buf, size_t len)
 	struct pidctl_policy *next;
 	int ret;
 
-	next = pidctl_policy_with_ranges(pidctl_policy_get(), buf, len, &ret);
-	return next ? pidctl_policy_publish(next) : ret;
+	next = pidctl_policy_with_ranges(pidctl_target_get(pidctl_my_ns()), buf,
+					 len, &ret);
+	return next ? pidctl_target_publish(pidctl_my_ns(), next) : ret;
 }
 
 /* A write at offset > 0: the continuation of this process's value, or not. */
@@ -288,8 +302,8 @@ static int pidctl_reserved_piece(struct pidctl_piece *s, const char *buf,
 		return ret;
 	}
 	/* the value before was whole by the rule, yet it goes on: undo it */
-	if (s->before && pidctl_policy_generation() == s->applied) {
-		ret = pidctl_policy_publish(s->before);
+	if (s->before && pidctl_target_generation(pidctl_my_ns()) == s->applied) {
+		ret = pidctl_target_publish(pidctl_my_ns(), s->before);
 		s->before = NULL;
 		if (ret)
 			pr_err_ratelimited("reserved: a value written in pieces that are not whole 1 KiB blocks is refused, and the list before it could not be put back (%d)\n",
@@ -305,6 +319,7 @@ static int pidctl_reserved_write(const char *buf, size_t len, loff_t pos)
 {
 	pid_t tgid = task_tgid_nr(current);
 	struct pidctl_piece *s = pidctl_piece_find(tgid);
+	const struct pidctl_policy *base;
 	struct pidctl_policy *before;
 	int ret;
 
@@ -316,14 +331,14 @@ static int pidctl_reserved_write(const char *buf, size_t len, loff_t pos)
 		return pidctl_piece_append(pidctl_piece_new(tgid, 0), buf, len) ?
 		       0 : -ENOMEM;
 
+	base = pidctl_target_get(pidctl_my_ns());
 	before = len && buf[len - 1] != '\n' ?
-		 pidctl_policy_clone(pidctl_policy_get(),
-				     pidctl_policy_get()->nr_ranges) : NULL;
+		 pidctl_policy_clone(base, base->nr_ranges) : NULL;
 	ret = pidctl_reserved_apply(buf, len);
 	if (!ret && before) {
 		s = pidctl_piece_new(tgid, len);
 		s->before = before;
-		s->applied = pidctl_policy_generation();
+		s->applied = pidctl_target_generation(pidctl_my_ns());
 	} else {
 		pidctl_policy_free(before);
 	}
@@ -384,34 +399,79 @@ static int pidctl_counter_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table
 	return 0;
 }
 
+/*
+ * namespaces: every other namespace's policy, one line each, for the host
+ * to read; and global root writes one namespace's policy by naming a
+ * process whose children are created in it (pidctl_ns_write_line()).
+ * Nothing is shown outside the initial namespace: the lines name other
+ * containers.  A line comes in one write() at offset 0, and since stdio
+ * cuts a long one into 1 KiB blocks, a write that may be such a block
+ * (a whole number of them, no newline at its end) is refused rather than
+ * applied cut short.
+ */
+static int pidctl_namespaces_handler(PIDCTL_CTL_TABLE_CONST struct ctl_table *table,
+				     int write, void *buffer, size_t *lenp,
+				     loff_t *ppos)
+{
+	size_t len = 0;
+	char *text;
+	int ret;
+
+	if (!write) {
+		if (pidctl_my_ns() != &init_pid_ns) {
+			*lenp = 0;
+			return 0;
+		}
+		mutex_lock(&pidctl_config_lock);
+		text = pidctl_ns_list(&len);
+		mutex_unlock(&pidctl_config_lock);
+		if (!text)
+			return -ENOMEM;
+		pidctl_read_text(text, len, buffer, lenp, ppos);
+		kvfree(text);
+		return 0;
+	}
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (*ppos || pidctl_piece_is_start(buffer, *lenp)) {
+		pr_warn_ratelimited("namespaces: write each line whole, in one write() of less than %d bytes or ending in a newline\n",
+				    PIDCTL_STDIO_BLOCK);
+		return -EINVAL;
+	}
+	ret = pidctl_ns_write_line(buffer, *lenp);
+	if (!ret)
+		*ppos += *lenp;
+	return ret;
+}
+
 static struct ctl_table pidctl_table[] = {
 	{
 		.procname	= "min",
 		.data		= &pidctl_knob_min,
-		.mode		= 0644,
+		.mode		= 0666,
 		.proc_handler	= pidctl_uint_handler,
 	},
 	{
 		.procname	= "max",
 		.data		= &pidctl_knob_max,
-		.mode		= 0644,
+		.mode		= 0666,
 		.proc_handler	= pidctl_uint_handler,
 	},
 	{
 		.procname	= "stride",
 		.data		= &pidctl_knob_stride,
-		.mode		= 0644,
+		.mode		= 0666,
 		.proc_handler	= pidctl_uint_handler,
 	},
 	{
 		.procname	= "random",
 		.data		= &pidctl_knob_random,
-		.mode		= 0644,
+		.mode		= 0666,
 		.proc_handler	= pidctl_uint_handler,
 	},
 	{
 		.procname	= "reserved",
-		.mode		= 0644,
+		.mode		= 0666,
 		.proc_handler	= pidctl_reserved_handler,
 	},
 	{
@@ -431,6 +491,11 @@ static struct ctl_table pidctl_table[] = {
 		.mode		= 0444,
 		.proc_handler	= pidctl_counter_handler,
 		.extra1		= (void *)PIDCTL_FREE,
+	},
+	{
+		.procname	= "namespaces",
+		.mode		= 0644,
+		.proc_handler	= pidctl_namespaces_handler,
 	},
 	PIDCTL_SYSCTL_SENTINEL
 };

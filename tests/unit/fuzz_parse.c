@@ -7,10 +7,15 @@
  *    fixed point and its length predicted by format(NULL, 0);
  *  - a list that parsed with n items is -E2BIG with one slot fewer;
  *  - pidctl_parse_uint() agrees with a naive reference parser, and a lone
- *    number the range parser accepts is the uint parser's number.
+ *    number the range parser accepts is the uint parser's number;
+ *  - pidctl_parse_ns_line() leaves its output alone on error; on success
+ *    the reserved value lies inside the input and holds no blank, the
+ *    numbers are in bounds, and the line written back from the result
+ *    parses to the same result.
  * Build: clang -fsanitize=fuzzer,address,undefined (see the Makefile).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../../src/pidctl_core.h"
@@ -117,11 +122,68 @@ static void check_ranges(const uint8_t *d, size_t len)
 	}
 }
 
+static void check_ns_line(const uint8_t *d, size_t len)
+{
+	static const char *const keys[] = {
+		"min", "max", "stride", "random", "reserved"
+	};
+	struct pidctl_ns_line l, again;
+	unsigned int vals[4], k;
+	size_t n;
+	int ret;
+
+	memset(&l, 0x5a, sizeof(l));
+	ret = pidctl_parse_ns_line((const char *)d, len, &l);
+	if (ret) {
+		CHECK(ret == -PIDCTL_EINVAL && l.pid == 0x5a5a5a5au);
+		return;
+	}
+	CHECK(l.pid >= 1 && l.pid < PIDCTL_PID_MAX_LIMIT);
+	CHECK(l.set && !(l.set & ~0x1fu));
+	CHECK(l.reserved_off <= len && l.reserved_len <= len - l.reserved_off);
+	for (n = 0; n < l.reserved_len; n++)
+		CHECK(!is_blank(d[l.reserved_off + n]));
+	/* one line: a newline only as the last byte */
+	for (n = 0; n + 1 < len; n++)
+		CHECK(d[n] != '\n');
+	vals[0] = l.min;
+	vals[1] = l.max;
+	vals[2] = l.stride;
+	vals[3] = l.random;
+	/* write it back, in canonical spelling, and parse that */
+	n = (size_t)snprintf(text, sizeof(text), "%u", l.pid);
+	for (k = 0; k < 5; k++) {
+		if (!(l.set & (1u << k)))
+			continue;
+		CHECK(k == 4 || vals[k] <= PIDCTL_PID_MAX_LIMIT);
+		if (k < 4)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, " %s=%u",
+					      keys[k], vals[k]);
+		else if (l.reserved_len < sizeof(text) - n - 16) {
+			/* bytes, NULs included: not a C string */
+			memcpy(text + n, " reserved=", 10);
+			memcpy(text + n + 10, d + l.reserved_off,
+			       l.reserved_len);
+			n += 10 + l.reserved_len;
+		} else {
+			return;
+		}
+	}
+	CHECK(!pidctl_parse_ns_line(text, n, &again));
+	CHECK(again.pid == l.pid && again.set == l.set &&
+	      again.min == l.min && again.max == l.max &&
+	      again.stride == l.stride && again.random == l.random &&
+	      again.reserved_len == l.reserved_len &&
+	      !memcmp(text + again.reserved_off, d + l.reserved_off,
+		      l.reserved_len));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check_uint(data, size);
 	check_ranges(data, size);
+	check_ns_line(data, size);
 	return 0;
 }

@@ -2,9 +2,12 @@
 /*
  * Unit tests of the text side of the policy core: pidctl_parse_uint(),
  * pidctl_count_ranges(), pidctl_parse_ranges() (grammar, canonical form,
- * caps) and pidctl_format_ranges(), and the value of kernel.pidctl.random
- * as its sysctl and the random= parameter take it (parse, then validate).
+ * caps) and pidctl_format_ranges(), the value of kernel.pidctl.random
+ * as its sysctl and the random= parameter take it (parse, then validate),
+ * and the lines written to kernel.pidctl.namespaces
+ * (pidctl_parse_ns_line()).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../../src/pidctl_core.h"
@@ -306,8 +309,119 @@ static void test_random_value(void)
 	}
 }
 
+/* What a namespaces line parses to, as text, for comparing. */
+static void ns_line_text(const char *in, const struct pidctl_ns_line *l,
+			 char *out, size_t size)
+{
+	snprintf(out, size, "pid=%u set=%#x min=%u max=%u stride=%u random=%u reserved=\"%.*s\"",
+		 l->pid, l->set, l->min, l->max, l->stride, l->random,
+		 (int)l->reserved_len, in + l->reserved_off);
+}
+
+/* @in with its blanks but space spelled out, for a one-line test name. */
+static const char *ns_line_name(const char *in)
+{
+	static char name[128];
+	size_t n = 0;
+
+	for (; *in && n < sizeof(name) - 3; in++) {
+		if (*in == '\n' || *in == '\t') {
+			name[n++] = '\\';
+			name[n++] = *in == '\n' ? 'n' : 't';
+		} else {
+			name[n++] = *in;
+		}
+	}
+	name[n] = '\0';
+	return name;
+}
+
+static void test_ns_line(void)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		const char *want;	/* ns_line_text() of the result */
+	} cases[] = {
+		{ "4242 max=65535", 0,
+		  "pid=4242 set=0x2 min=0 max=65535 stride=1 random=0 reserved=\"\"" },
+		{ "4242 max=65535\n", 0,
+		  "pid=4242 set=0x2 min=0 max=65535 stride=1 random=0 reserved=\"\"" },
+		{ " \t7  min=300\tmax=400 stride=3 random=16 reserved=1-5,9 \n", 0,
+		  "pid=7 set=0x1f min=300 max=400 stride=3 random=16 reserved=\"1-5,9\"" },
+		{ "7 reserved=", 0,
+		  "pid=7 set=0x10 min=0 max=0 stride=1 random=0 reserved=\"\"" },
+		{ "7 reserved=x,,y", 0,	/* the list is parsed later, by parse_ranges */
+		  "pid=7 set=0x10 min=0 max=0 stride=1 random=0 reserved=\"x,,y\"" },
+		{ "7 min=0 max=0", 0,
+		  "pid=7 set=0x3 min=0 max=0 stride=1 random=0 reserved=\"\"" },
+		{ "4194303 max=4194304", 0,
+		  "pid=4194303 set=0x2 min=0 max=4194304 stride=1 random=0 reserved=\"\"" },
+		{ "4194304 max=5", EINVAL_, NULL },	/* no such PID */
+		{ "7 max=4194305", EINVAL_, NULL },
+		{ "0 max=5", EINVAL_, NULL },
+		{ "", EINVAL_, NULL },
+		{ "\n", EINVAL_, NULL },
+		{ "4242", EINVAL_, NULL },		/* no key */
+		{ "4242\n", EINVAL_, NULL },
+		{ "max=5", EINVAL_, NULL },		/* no pid */
+		{ "4242 max", EINVAL_, NULL },
+		{ "4242 max=", EINVAL_, NULL },
+		{ "4242 =5", EINVAL_, NULL },
+		{ "4242 pid_max=5", EINVAL_, NULL },
+		{ "4242 maxx=5", EINVAL_, NULL },
+		{ "4242 ma=5", EINVAL_, NULL },
+		{ "4242 MAX=5", EINVAL_, NULL },
+		{ "4242 max=5 max=6", EINVAL_, NULL },
+		{ "4242 reserved=1 reserved=2", EINVAL_, NULL },
+		{ "4242 max=010", EINVAL_, NULL },
+		{ "4242 max=0x10", EINVAL_, NULL },
+		{ "4242 max=-1", EINVAL_, NULL },
+		{ "4242 max=+1", EINVAL_, NULL },
+		{ "4242 max=5x", EINVAL_, NULL },
+		{ "4242 max = 5", EINVAL_, NULL },
+		{ "04242 max=5", EINVAL_, NULL },
+		{ "4242max=5", EINVAL_, NULL },
+		{ "-4242 max=5", EINVAL_, NULL },
+		{ "4242,max=5", EINVAL_, NULL },
+		{ "4242 max=5\nmin=3", EINVAL_, NULL },	/* one line only */
+		{ "4242\nmax=5", EINVAL_, NULL },
+		{ "4242 max=5\n\n", EINVAL_, NULL },
+		{ "\n4242 max=5", EINVAL_, NULL },
+		{ "4242 reserved=1\n2", EINVAL_, NULL },
+		{ "4242 max=5 \t\n", 0,
+		  "pid=4242 set=0x2 min=0 max=5 stride=1 random=0 reserved=\"\"" },
+		{ "4242 reserved=1-5\n", 0,
+		  "pid=4242 set=0x10 min=0 max=0 stride=1 random=0 reserved=\"1-5\"" },
+	};
+	struct pidctl_ns_line l;
+	char got[256];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&l, 0x5a, sizeof(l));
+		ret = pidctl_parse_ns_line(cases[i].in, strlen(cases[i].in), &l);
+		if (ret) {
+			/* untouched on error */
+			tap_ok(ret == cases[i].ret && l.pid == 0x5a5a5a5au,
+			       "namespaces line \"%s\": %d, want %d",
+			       ns_line_name(cases[i].in), ret, cases[i].ret);
+			continue;
+		}
+		ns_line_text(cases[i].in, &l, got, sizeof(got));
+		tap_ok(!cases[i].ret && !strcmp(got, cases[i].want),
+		       "namespaces line \"%s\": %s", ns_line_name(cases[i].in),
+		       got);
+	}
+	/* a NUL is a byte like any other: malformed */
+	tap_ok(pidctl_parse_ns_line("7 max=5\0", 8, &l) == EINVAL_,
+	       "namespaces line with a NUL byte");
+}
+
 int main(void)
 {
+	test_ns_line();
 	test_random_value();
 	test_parse_uint();
 	test_malformed();

@@ -51,5 +51,10 @@ void case_kprobes_disarmed(void);	/* 25 */
 void case_counters(void);		/* 26 */
 void case_random_gaps(void);		/* 27 */
 void case_random_policy(void);		/* 28 */
+void case_ns_container(void);		/* 29 */
+void case_ns_nested(void);		/* 30 */
+void case_ns_permissions(void);		/* 31 */
+void case_ns_churn(void);		/* 32 */
+void case_ns_file_errors(void);		/* 33 */
 
 #endif

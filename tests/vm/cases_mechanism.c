@@ -143,7 +143,8 @@ static unsigned int rnd(unsigned int *state)
 	return x;
 }
 
-static int drop_to_nobody(void)
+/* Unlike procs.c's drop_to_nobody(), leaves the process non-dumpable. */
+static int setuid_nobody(void)
 {
 	if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
 		return -errno;
@@ -378,7 +379,7 @@ static __noreturn void spinner(struct spinners *sp, int id)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (sched_setscheduler(0, SCHED_IDLE, &prio))
 		_exit(2);
-	if (drop_to_nobody() || geteuid() != 65534)
+	if (setuid_nobody() || geteuid() != 65534)
 		_exit(3);
 	fd[0] = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	fd[1] = open(NS_LAST_PID, O_WRONLY | O_CLOEXEC);

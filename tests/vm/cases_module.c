@@ -10,6 +10,15 @@
 
 static const char *const defaults[4] = { "0", "0", "1", "" };
 
+static const struct {
+	const char *name;
+	unsigned int mode;
+} modes[9] = {
+	{ "min", 0666 }, { "max", 0666 }, { "stride", 0666 },
+	{ "random", 0666 }, { "reserved", 0666 }, { "exhausted", 0444 },
+	{ "steered", 0444 }, { "free", 0444 }, { "namespaces", 0644 },
+};
+
 static void check_values(const char *const want[4], const char *what)
 {
 	char v[256];
@@ -50,12 +59,21 @@ void case_load_defaults(void)
 	CHECK(module_loaded(), PIDCTL_SYSFS " missing");
 	if (!CHECK(knobs_present(), PIDCTL_DIR " missing"))
 		return;
-	for (i = 0; i < 4; i++)
-		if (CHECK(stat(knob_path(knob_names[i]), &st) == 0, "stat %s: %s",
-			  knob_names[i], strerror(errno)))
-			CHECK(S_ISREG(st.st_mode) && (st.st_mode & 0222) == 0200,
-			      "%s: mode %o, want writable by owner (root) only",
-			      knob_names[i], st.st_mode & 07777);
+	/*
+	 * The five knobs act on the writer's PID namespace: mode 0666 like
+	 * ns_last_pid, the handler checks CAP_SYS_ADMIN over it (case 14,
+	 * case 31).  The counters are read-only; the namespaces file is
+	 * written by global root only.
+	 */
+	for (i = 0; i < 9; i++)
+		if (CHECK(stat(knob_path(modes[i].name), &st) == 0, "stat %s: %s",
+			  modes[i].name, strerror(errno)))
+			CHECK(S_ISREG(st.st_mode) &&
+			      (st.st_mode & 07777) == modes[i].mode &&
+			      st.st_uid == 0 && st.st_gid == 0,
+			      "%s: mode %o uid %d gid %d, want mode %o, root's",
+			      modes[i].name, st.st_mode & 07777, (int)st.st_uid,
+			      (int)st.st_gid, modes[i].mode);
 	check_values(defaults, "defaults");
 
 	pol_init(&p, 0, 0, 1, NULL);

@@ -97,6 +97,16 @@ static const struct tcase cases[] = {
 	  case_random_gaps, NEED_ROOT | NEED_MODULE, 300 },
 	{ "random: values and parameter, exhaustion and reserved ranges hold",
 	  case_random_policy, NEED_ROOT | NEED_MODULE, 120 },
+	{ "namespace policy: a container sets its own max from inside and wraps in it",
+	  case_ns_container, NEED_ROOT | NEED_MODULE, 120 },
+	{ "namespace policy: nested namespaces, each level in its own window",
+	  case_ns_nested, NEED_ROOT | NEED_MODULE, 90 },
+	{ "namespace policy: only the owning userns's root writes, never the host's",
+	  case_ns_permissions, NEED_ROOT | NEED_MODULE, 90 },
+	{ "namespace policy: namespaces come and go under fork load, nothing leaks",
+	  case_ns_churn, NEED_ROOT | NEED_MODULE, 240 },
+	{ "namespace policy: the namespaces file's grammar and errors",
+	  case_ns_file_errors, NEED_ROOT | NEED_MODULE, 90 },
 };
 
 #define NR_CASES ((int)(sizeof(cases) / sizeof(cases[0])))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -321,32 +322,90 @@ int policy_apply(struct pol *p, unsigned int min, unsigned int max,
 		     "setting policy %s", pol_str(p));
 }
 
-/* NSpid of the caller, as seen from /proc (the initial namespace). */
-int read_nspid(int *outer, int *inner)
+/* The NSpid fields of @pid (0: the caller), host PID first; how many. */
+int nspid_all(int pid, int *v, int max)
 {
-	char buf[4096], *line, *end;
-	ssize_t n;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	char path[48], buf[4096], *line, *end;
+	ssize_t len;
+	int fd, n = 0;
 
-	*outer = *inner = -1;
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/status");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
+	len = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (n <= 0)
+	if (len <= 0)
 		return -1;
-	buf[n] = '\0';
+	buf[len] = '\0';
 	line = strstr(buf, "\nNSpid:");
 	if (!line)
 		return -1;
 	line += 7;
-	*outer = (int)strtol(line, &end, 10);
-	*inner = *outer;
-	while (*end == ' ' || *end == '\t') {
-		line = end;
-		*inner = (int)strtol(line, &end, 10);
+	while (n < max) {
+		long x = strtol(line, &end, 10);
+
 		if (end == line)
 			break;
+		v[n++] = (int)x;
+		line = end;
+		if (*line == '\n')
+			break;
 	}
+	return n;
+}
+
+/* NSpid of the caller, as seen from /proc (the initial namespace). */
+int read_nspid(int *outer, int *inner)
+{
+	int v[33], n = nspid_all(0, v, 33);	/* 32 levels below the host */
+
+	if (n <= 0) {
+		*outer = *inner = -1;
+		return -1;
+	}
+	*outer = v[0];
+	*inner = v[n - 1];
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Users and user namespaces */
+
+#define USERNS_CLONE	"/proc/sys/kernel/unprivileged_userns_clone"
+
+int drop_to_nobody(void)
+{
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+		return -errno;
+	/* setuid() made us non-dumpable: /proc/self would stay root's */
+	return prctl(PR_SET_DUMPABLE, 1) ? -errno : 0;
+}
+
+int map_self(const char *map)
+{
+	int rc = sysctl_write("/proc/self/setgroups", "deny");
+
+	if (rc && rc != -ENOENT)
+		return rc;
+	rc = sysctl_write("/proc/self/uid_map", map);
+	return rc ? rc : sysctl_write("/proc/self/gid_map", map);
+}
+
+/* Debian kernels may gate unprivileged user namespaces. */
+void userns_allow(char old[32])
+{
+	old[0] = '\0';
+	if (sysctl_read(USERNS_CLONE, old, 32) == 0 && strcmp(old, "1"))
+		sysctl_write(USERNS_CLONE, "1");
+}
+
+void userns_restore(const char old[32])
+{
+	if (old[0] && strcmp(old, "1"))
+		CHECK(sysctl_write(USERNS_CLONE, old) == 0,
+		      "restoring unprivileged_userns_clone");
 }

@@ -3,7 +3,8 @@
  * Making tasks whose PIDs the tests look at: short-lived children and
  * threads (reaped and gone before the call returns, so their PIDs are free
  * again), held children that sleep until released, and sequences of them
- * compared against the model with a retry against a stray kernel thread.
+ * compared against the model with a retry against a stray kernel thread;
+ * the NSpid of a task, and the users and user namespaces tasks run as.
  */
 #ifndef PIDCTL_PROCS_H
 #define PIDCTL_PROCS_H
@@ -97,7 +98,20 @@ void sleep_ms(long ms);
 /* Format up to @n ints as "a b c" into a static buffer. */
 const char *ints_str(const int *v, int n);
 
+/* The NSpid fields of @pid (0: the caller), host PID first; how many. */
+int nspid_all(int pid, int *v, int max);
 /* NSpid of the caller: its host PID and its PID in its own namespace. */
 int read_nspid(int *outer, int *inner);
+
+/* setgroups(), setgid() and setuid() to 65534, and dumpable again. */
+int drop_to_nobody(void);
+/* In a new user namespace: setgroups "deny", then @map as uid and gid map. */
+int map_self(const char *map);
+/*
+ * Debian kernels may gate unprivileged user namespaces: allow them, the
+ * old setting saved in @old; restore it after (a CHECK).
+ */
+void userns_allow(char old[32]);
+void userns_restore(const char old[32]);
 
 #endif

@@ -16,6 +16,24 @@
  *                      processes ("hogs")
  *             rN       sweep (-s 1): min/max as c3, stride 1, N reserved
  *                      ranges (N = 1, 16, 64, 256, 1024), forks only
+ *             ns-stock, ns-host, ns-own   (-N 1) measured by a process
+ *                      inside a level-1 PID namespace (PID 1 there; see
+ *                      ns_start()), so that every fork allocates two PIDs,
+ *                      one per level: module loaded and no policy at all;
+ *                      c3's policy on the host (level 0); c3's numbers set
+ *                      on that namespace through its own knobs (level 1),
+ *                      the host's policy off.  ns-own / ns-host per round
+ *                      is what a container's policy costs against the
+ *                      host's.  With -N 1 every batch starts with the
+ *                      steered level's cursor at NS_AT_STEERED and the
+ *                      other's at NS_AT_OTHER, in blocks that are free in
+ *                      both IDRs (ns_place()); ns-stock has the host at
+ *                      NS_AT_STEERED, and ns-swap (module loaded, no
+ *                      policy) the places swapped as in ns-own, so that
+ *                      ns-swap / ns-stock is what the swap alone costs
+ *                      the stock allocator.  -N 2: the three without
+ *                      placing (the cursors where the previous
+ *                      configuration left them), as before
  *           Per configuration and round: FORKS fork+exit+waitpid round
  *           trips, THREADS pthread_create+join round trips and BURSTS
  *           bursts of BURST forks (fork them all, the children exit at
@@ -53,13 +71,29 @@
  *
  * usage: pidctl-bench [-k KO] [-p PHASES] [-r ROUNDS] [-f FORKS]
  *                     [-t THREADS] [-b BURST] [-n BURSTS] [-s 0|1]
- *                     [-x RMAX:WIDTH[,...]] [-W ROUNDS] [-F FORKS]
- *                     [-P PAIRS] [-d SECONDS]
+ *                     [-N 0|1|2] [-x RMAX:WIDTH[,...]] [-W ROUNDS]
+ *                     [-F FORKS] [-P PAIRS] [-d SECONDS]
  * stdout (at the end, so that no console output disturbs the timing):
  *   ROUND r cfg metric median_ns
  *   RESULT cfg metric n median_ns p99_ns ratio_median ratio_q1 ratio_q3
  *          ratio_ci95_lo ratio_ci95_hi    (ratios: per round, to stock)
- *   POLICY cfg checked violations stride_pairs stride_hits
+ *   POLICY cfg checked violations stride_pairs stride_hits level
+ *          (level: the PID namespace level whose PIDs were checked)
+ *   NSRATIO cfg base metric n ratio_median ratio_q1 ratio_q3 ratio_ci95_lo
+ *           ratio_ci95_hi     (per round, cfg's median over base's median)
+ *   NSNET metric n ratio_median ratio_q1 ratio_q3 ratio_ci95_lo ratio_ci95_hi
+ *           (per round, (ns-own / ns-host) / (ns-swap / ns-stock))
+ *   NSLAYOUT steered AT other AT block SIZE anchor PID     (-N 1)
+ *   NSANCHOR host_pid ns_pid   (the namespace's anchor process, -N 1)
+ *   NSCHECK cfg verified mismatched other_pairs other_ones listed entered
+ *           placed placed_n
+ *           (children that read their own NSpid, whose PIDs did not match
+ *           what the bench recorded; successive forks' PIDs at the level
+ *           without the policy, how many of them 1 apart; how often the
+ *           namespaces file listed the namespace's policy, of entries;
+ *           round trips whose PIDs lay in the blocks placed for them, of
+ *           all, with -N 1)
+ *   NSWORKER inum level host_pid ns_pid
  *   PROBE cfg in_state measurements int3|jump   (measurements that ended
  *         with the probe in the state the configuration wants)
  *   KPROBES label | line of /sys/kernel/debug/kprobes/list, or the probed
@@ -90,6 +124,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -102,6 +138,20 @@
 #define C3_MIN 2000u
 #define C3_MAX 30000u
 #define C4_MIN 40000u
+/*
+ * The container configurations' PID layout (-N 1, see ns_place()): before
+ * each batch of round trips, the level whose allocation a configuration
+ * steers gets its cursor (ns_last_pid) at NS_AT_STEERED, in c3's window,
+ * and the other level at NS_AT_OTHER, outside it.  Each lies in a block of
+ * 4,096 IDs (one IDR node two levels up) that neither IDR holds anything
+ * else in; NS_ANCHOR, a process of the namespace that sleeps at the same
+ * place as c4's first hog on the host, keeps the namespace's IDR three
+ * levels deep, as the hogs keep the host's.
+ */
+#define NS_AT_STEERED 18000u
+#define NS_AT_OTHER 34000u
+#define NS_ANCHOR 40000u
+#define NS_BLOCK 4096u
 
 enum metric { M_FORK, M_THREAD, M_BURST, NR_METRICS };
 static const char *const metric_name[NR_METRICS] = { "fork", "thread", "burst" };
@@ -119,6 +169,21 @@ struct cfg {
 	double *round_med[NR_METRICS];
 	unsigned long checked, violations, stride_pairs, stride_hits;
 	int ran, optimized, int3;	/* int3: measured on the int3 path */
+	/*
+	 * in_ns: measured by the worker inside a level-1 PID namespace; level:
+	 * where the policy is set, 0 the host, 1 that namespace (whose PIDs
+	 * are then the ones checked)
+	 */
+	int in_ns, level;
+	unsigned long verified, mismatched, other_pairs, other_ones;
+	int listed, entered;
+	/*
+	 * at[l]: level l's ns_last_pid before each batch (0: left where it
+	 * is); placed: round trips whose PIDs at both levels lay in the
+	 * blocks of at[0] and at[1], of placed_n
+	 */
+	unsigned int at[2];
+	unsigned long placed, placed_n;
 };
 
 static struct cfg cfgs[16];
@@ -126,13 +191,16 @@ static int nr_cfgs;
 static const char *ko = "/lib/modules/pidctl.ko";
 #define WARM 10	/* warm-up forks per configuration and round */
 static int rounds = 20, forks = 200, threads = 200, burst = 100, bursts = 0;
-static int sweep = 1;
+static int sweep = 1, nsbench = 1;
 static const char *phases = "latency,worst,kprobes";
 static const char *worst_spec = "1024:62";
 static int worst_rounds = 10, worst_forks = 40;
 static int pairs = 12;
 static double tput_secs = 2.0;
 static int failures;
+
+/* In the namespace worker (ns_start()): its socket to main, where die() reports */
+static int ns_worker_fd = -1;
 
 /* output is kept until the end */
 static char *outbuf;
@@ -176,6 +244,16 @@ static void die(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (ns_worker_fd >= 0) {	/* the namespace worker: main reports it */
+		char msg[257] = "e";
+
+		va_start(ap, fmt);
+		vsnprintf(msg + 1, sizeof(msg) - 1, fmt, ap);
+		va_end(ap);
+		if (write(ns_worker_fd, msg, sizeof(msg)) != sizeof(msg))
+			_exit(2);
+		_exit(1);
+	}
 	va_start(ap, fmt);
 	fprintf(stderr, "bench: fatal: ");
 	vfprintf(stderr, fmt, ap);
@@ -472,6 +550,7 @@ static void probe_print(const char *label)
  */
 static int settle_ms = 3000, settle_misses, settles;
 static double settle_max;	/* longest wait that settled, ms */
+static const char *settle_who = "-";	/* the configuration being entered */
 
 static int settle(enum probe_state want)
 {
@@ -481,10 +560,16 @@ static int settle(enum probe_state want)
 	settles++;
 	if (st == want && waited > settle_max)
 		settle_max = waited;
+	if (st != want)
+		fprintf(stderr, "bench: %s: the probe was not %s after %.0f ms: %s\n",
+			settle_who, probe_state_name[want], waited,
+			probe_state_name[st]);
 	if (st != want && !settle_misses++ && settles == 1)
 		settle_ms = 50;
 	return st == want;
 }
+
+static void ns_policy(struct cfg *want);
 
 /*
  * Enter a configuration.  A policy configuration is measured with the
@@ -495,25 +580,49 @@ static int settle(enum probe_state want)
  * [OPTIMIZED] but armed with an int3, and never optimises it again until
  * it is disarmed for longer).  A policy rewritten through an inactive one
  * in a script does exactly that.
+ *
+ * The probe is armed while any policy is active, the host's or a
+ * namespace's.  So the policy a configuration wants is set first and the
+ * other one turned off second: a switch between a host policy and the
+ * worker namespace's never passes through "no policy at all".
  */
+static void cfg_policy_on(struct cfg *c)
+{
+	if (c->level) {
+		ns_policy(c);
+		policy_set(0, 0, 1, "\n");
+	} else {
+		policy_set(c->min, c->max, c->stride, c->reserved);
+		ns_policy(NULL);
+	}
+}
+
+static void cfg_policy_off(void)
+{
+	ns_policy(NULL);
+	policy_set(0, 0, 1, "\n");
+}
+
 static void cfg_enter(struct cfg *c)
 {
+	settle_who = c->name;
 	if (!c->module) {
+		ns_policy(NULL);
 		module_unload();
 		return;
 	}
 	module_load();
 	if (!c->allowed) {
-		policy_set(0, 0, 1, "\n");
+		cfg_policy_off();
 		settle(P_OFF);
 		return;
 	}
-	policy_set(c->min, c->max, c->stride, c->reserved);
+	cfg_policy_on(c);
 	if (c->int3) {
 		/* optimised first, then off and on again at once */
 		settle(P_OPTIMIZED);
-		policy_set(0, 0, 1, "\n");
-		policy_set(c->min, c->max, c->stride, c->reserved);
+		cfg_policy_off();
+		cfg_policy_on(c);
 		if (probe_state(NULL, 0, NULL) != P_INT3)
 			fprintf(stderr, "bench: %s: the probe is not on the int3 path\n",
 				c->name);
@@ -522,13 +631,63 @@ static void cfg_enter(struct cfg *c)
 	if (settle(P_OPTIMIZED))
 		return;
 	/* stuck on the int3 path (see above): off for good, then on again */
-	policy_set(0, 0, 1, "\n");
+	cfg_policy_off();
 	settle(P_OFF);
-	policy_set(c->min, c->max, c->stride, c->reserved);
+	cfg_policy_on(c);
 	settle(P_OPTIMIZED);
 }
 
 /* ---- configurations */
+
+static size_t cfg_cap(int m)
+{
+	return (size_t)rounds * (size_t)(m == M_FORK ? forks + WARM :
+					 m == M_THREAD ? threads : bursts) + 1;
+}
+
+/*
+ * Where cfg_new() puts a configuration's samples: the heap, or, while
+ * cfg_arena is set, a shared mapping, which a fork does not copy.  The
+ * container configurations' samples live there, so that adding them does
+ * not make main's own forks dearer (a fork copies the page table entries
+ * of every private page, and each costs about as much again when the
+ * child exits).
+ */
+static char *cfg_arena;
+static size_t cfg_arena_left;
+
+static void *cfg_mem(size_t size, int zeroed)
+{
+	void *p;
+
+	if (!cfg_arena)
+		return zeroed ? calloc(1, size) : malloc(size);
+	size = (size + 15) & ~(size_t)15;
+	if (size > cfg_arena_left)
+		abort();
+	p = cfg_arena;
+	cfg_arena += size;
+	cfg_arena_left -= size;
+	return p;
+}
+
+/* An arena for @nr more configurations' samples (see cfg_mem()). */
+static void cfg_arena_start(int nr)
+{
+	size_t size = 0;
+	int m;
+
+	for (m = 0; m < NR_METRICS; m++)
+		size += ((size_t)rounds * sizeof(double) + 15) +
+			(cfg_cap(m) * sizeof(double) + 15);
+	size = (size | 15) * (size_t)nr + 16;
+	cfg_arena = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (cfg_arena == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	memset(cfg_arena, 0, size);
+	cfg_arena_left = size;
+}
 
 static struct cfg *cfg_new(const char *name, int module, int full)
 {
@@ -539,11 +698,9 @@ static struct cfg *cfg_new(const char *name, int module, int full)
 	c->module = module;
 	c->full = full;
 	for (m = 0; m < NR_METRICS; m++) {
-		c->round_med[m] = calloc((size_t)rounds, sizeof(double));
-		c->cap[m] = (size_t)rounds * (size_t)(m == M_FORK ? forks + WARM :
-						      m == M_THREAD ? threads :
-						      bursts) + 1;
-		c->s[m] = malloc(c->cap[m] * sizeof(double));
+		c->cap[m] = cfg_cap(m);
+		c->round_med[m] = cfg_mem((size_t)rounds * sizeof(double), 1);
+		c->s[m] = cfg_mem(c->cap[m] * sizeof(double), 0);
 		if (!c->round_med[m] || !c->s[m])
 			abort();
 		/*
@@ -699,12 +856,591 @@ static void *thread_fn(void *arg)
 
 static double tmp[100000];
 
+/* ---- the namespace worker: forks made inside a level-1 PID namespace */
+
+/*
+ * ns-stock, ns-host and ns-own are measured by a worker process that is
+ * PID 1 of a PID namespace of its own, a child of the initial one: main
+ * clone()s it with CLONE_NEWPID, and it execs this program again
+ * ("--ns-worker"), so that it shares no memory with main.  (A forked copy
+ * of main, alive during the whole phase, made main's own fork round trip
+ * about 12 k instructions dearer: its anonymous memory stays linked to
+ * main's.)  The worker's forks therefore copy a smaller process than
+ * main's, and the three are compared with each other, ns-stock being
+ * their baseline.
+ *
+ * The worker runs one command at a time from main (a struct ns_cmd on a
+ * socket) and answers on it: 'd' done and the command's results, 'e' and
+ * an error text, and 's' after each fork or thread round trip, outside
+ * the timed part: main then reads the host's ns_last_pid, which is the
+ * host-level PID of the worker's child just reaped (the host's cursor
+ * ends one past each PID it hands out, and nothing of ours allocates a
+ * PID in between), and lets the worker go on ('g').  fork()'s return
+ * value in the worker is the child's PID in the worker's namespace
+ * (level 1).  NS_VERIFY checks this bookkeeping: a child reads its own
+ * NSpid, both levels, and main compares.  All three configurations do the
+ * same untimed work.
+ */
+enum ns_op { NS_HELLO, NS_FORKS, NS_THREADS, NS_SET, NS_CLEAR, NS_VERIFY, NS_EXIT };
+
+struct ns_cmd {
+	int op, n;
+	unsigned int min, max, stride, len;	/* NS_SET; len bytes of reserved text follow */
+	/*
+	 * NS_FORKS, NS_THREADS: the namespace's ns_last_pid before the batch;
+	 * NS_HELLO: where the anchor sleeps (0: neither)
+	 */
+	unsigned int at;
+};
+
+struct ns_hello {
+	int getpid, host, ns, levels;	/* getpid(), NSpid, its fields */
+	unsigned long inum;		/* its PID namespace's inode */
+	int anchor_host, anchor_ns;	/* the anchor's NSpid (0: none) */
+};
+
+struct ns_verify {
+	int ret, host, ns;	/* fork()'s return, the child's own NSpid */
+};
+
+#define NS_FD 3			/* the worker's socket */
+#define NS_MSG 256
+
+static pid_t ns_worker;		/* main: the worker's (host) PID */
+static int ns_fd = -1;		/* main's end of the socket */
+static struct cfg *ns_pol;	/* whose policy the worker's namespace has */
+static int ns_max;		/* round trips per command, at most */
+static double *ns_t;		/* main: [ns_max] the last command's times, */
+static int *ns_nspid, *ns_hostpid;	/* PIDs at levels 1 and 0 */
+static struct ns_hello ns_hi;
+static struct ns_verify ns_ver;
+
+static int read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The NSpid line of /proc/self/status: the PIDs from the proc mount's
+ * namespace (the host's: the worker does not mount its own) down to the
+ * caller's.  The first two into *@host and *@ns; returns how many.
+ */
+static int nspid_self(int *host, int *ns)
+{
+	char buf[2048], *p, *end;
+	ssize_t len;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC), n = 0;
+	long v;
+
+	*host = *ns = -1;
+	if (fd < 0)
+		return 0;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = 0;
+	p = strstr(buf, "\nNSpid:");
+	if (!p)
+		return 0;
+	for (p += 7;; p = end, n++) {
+		v = strtol(p, &end, 10);
+		if (end == p || (*end != '\t' && *end != ' ' && *end != '\n'))
+			break;
+		if (n == 0)
+			*host = (int)v;
+		else if (n == 1)
+			*ns = (int)v;
+		if (*end == '\n')
+			return n + 1;
+	}
+	return n;
+}
+
+/* In the worker: main records the host-level PID, outside the timed part. */
+static void w_sync(void)
+{
+	char ch;
+
+	if (write_full(NS_FD, "s", 1) || read_full(NS_FD, &ch, 1))
+		_exit(1);
+}
+
+/* In the worker: the same round trips as measure_forks() and measure_threads(). */
+static void w_forks(double *t, int *pids, int n)
+{
+	double t0;
+	pid_t pid;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		t0 = now_ns();
+		pid = fork_exit();
+		if (pid < 0)
+			die("fork: %s", strerror(errno));
+		reap(pid);
+		t[i] = now_ns() - t0;
+		pids[i] = pid;
+		w_sync();
+	}
+}
+
+static void w_threads(double *t, int *pids, int n)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+	void *tid;
+	double t0;
+	int i, rc;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (i = 0; i < n; i++) {
+		t0 = now_ns();
+		rc = pthread_create(&th, &attr, thread_fn, NULL);
+		if (rc)
+			die("pthread_create: %s", strerror(rc));
+		pthread_join(th, &tid);
+		t[i] = now_ns() - t0;
+		pids[i] = (int)(long)tid;
+		w_sync();
+	}
+	pthread_attr_destroy(&attr);
+}
+
+/* In the worker: our namespace's cursor, before a batch (@at 0: left as it is). */
+static void w_place(unsigned int at)
+{
+	char buf[16];
+	int rc;
+
+	if (!at)
+		return;
+	snprintf(buf, sizeof(buf), "%u", at);
+	rc = write_file("/proc/sys/kernel/ns_last_pid", buf);
+	if (rc)
+		die("our ns_last_pid = %s: %s", buf, strerror(-rc));
+}
+
+/*
+ * In the worker: a child that sleeps at PID @at of our namespace until
+ * the namespace ends (its init, we, exit), so that the namespace's IDR
+ * stays as deep as the host's; its NSpid into *@host and *@ns.
+ */
+static void w_anchor(unsigned int at, int *host, int *ns)
+{
+	int lv[2], p[2];
+	pid_t pid;
+
+	w_place(at - 1);
+	if (pipe(p))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		nspid_self(&lv[0], &lv[1]);
+		if (write(p[1], lv, sizeof(lv)) != sizeof(lv))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	close(p[1]);
+	if (read_full(p[0], lv, sizeof(lv)))
+		lv[0] = lv[1] = -1;
+	close(p[0]);
+	*host = lv[0];
+	*ns = lv[1];
+}
+
+/* The worker's main loop (pidctl-bench --ns-worker MAX, socket on fd 3). */
+static int ns_worker_main(int max)
+{
+	struct ns_hello hi;
+	struct ns_verify ver;
+	struct ns_cmd cmd;
+	struct stat st;
+	double *t;
+	int *pids, kid[2], lv[2];
+	char *text;
+	pid_t pid;
+
+	ns_worker_fd = NS_FD;
+	if (max < 1 || max > 100000)
+		die("bad worker size %d", max);
+	t = calloc((size_t)max, sizeof(*t));
+	pids = calloc((size_t)max, sizeof(*pids));
+	text = malloc(1 << 16);
+	if (!t || !pids || !text)
+		die("out of memory");
+	/* touched now: our forks must not see our memory grow */
+	memset(t, 0, (size_t)max * sizeof(*t));
+	memset(pids, 0, (size_t)max * sizeof(*pids));
+	memset(text, 0, 1 << 16);
+	for (;;) {
+		if (read_full(NS_FD, &cmd, sizeof(cmd)))
+			_exit(0);
+		if (cmd.n < 0 || cmd.n > max)
+			die("bad command size %d", cmd.n);
+		switch (cmd.op) {
+		case NS_HELLO:
+			memset(&hi, 0, sizeof(hi));
+			if (cmd.at)
+				w_anchor(cmd.at, &hi.anchor_host, &hi.anchor_ns);
+			hi.getpid = getpid();
+			hi.levels = nspid_self(&hi.host, &hi.ns);
+			hi.inum = stat("/proc/self/ns/pid", &st) ? 0 :
+				  (unsigned long)st.st_ino;
+			if (write_full(NS_FD, "d", 1) || write_full(NS_FD, &hi, sizeof(hi)))
+				_exit(1);
+			continue;
+		case NS_FORKS:
+			w_place(cmd.at);
+			w_forks(t, pids, cmd.n);
+			break;
+		case NS_THREADS:
+			w_place(cmd.at);
+			w_threads(t, pids, cmd.n);
+			break;
+		case NS_SET:	/* our namespace's own knobs */
+			if (cmd.len >= 1 << 16 || read_full(NS_FD, text, cmd.len))
+				die("bad reserved text");
+			text[cmd.len] = 0;
+			policy_set(cmd.min, cmd.max, cmd.stride, text);
+			cmd.n = 0;
+			break;
+		case NS_CLEAR:
+			policy_set(0, 0, 1, "\n");
+			cmd.n = 0;
+			break;
+		case NS_VERIFY:	/* a child that tells its own NSpid */
+			if (pipe(kid))
+				die("pipe: %s", strerror(errno));
+			pid = fork();
+			if (pid == 0) {
+				nspid_self(&lv[0], &lv[1]);
+				if (write(kid[1], lv, sizeof(lv)) != sizeof(lv))
+					_exit(1);
+				_exit(0);
+			}
+			if (pid < 0)
+				die("fork: %s", strerror(errno));
+			reap(pid);
+			close(kid[1]);
+			if (read_full(kid[0], lv, sizeof(lv)))
+				lv[0] = lv[1] = -1;
+			close(kid[0]);
+			ver.ret = pid;
+			ver.host = lv[0];
+			ver.ns = lv[1];
+			w_sync();
+			if (write_full(NS_FD, "d", 1) || write_full(NS_FD, &ver, sizeof(ver)))
+				_exit(1);
+			continue;
+		case NS_EXIT:
+			_exit(0);
+		default:
+			die("bad command %d", cmd.op);
+		}
+		if (write_full(NS_FD, "d", 1) ||
+		    write_full(NS_FD, t, (size_t)cmd.n * sizeof(*t)) ||
+		    write_full(NS_FD, pids, (size_t)cmd.n * sizeof(*pids)))
+			_exit(1);
+	}
+}
+
+/*
+ * Main: run one command in the worker; returns the host PIDs recorded.
+ * ns_at: the worker's NS_FORKS, NS_THREADS and NS_HELLO take it as cmd.at.
+ */
+static unsigned int ns_at;
+
+static int ns_call(int op, const struct cfg *c, int n)
+{
+	struct ns_cmd cmd = { .op = op, .n = n, .at = ns_at };
+	char ch, msg[NS_MSG];
+	int k = 0, bad;
+
+	if (op == NS_SET) {
+		cmd.min = c->min;
+		cmd.max = c->max;
+		cmd.stride = c->stride;
+		cmd.len = (unsigned int)strlen(c->reserved);
+	}
+	/* a failed write: the worker's error, if any, is on the socket */
+	bad = write_full(ns_fd, &cmd, sizeof(cmd)) ||
+	      (op == NS_SET && write_full(ns_fd, c->reserved, cmd.len));
+	if (op == NS_EXIT)
+		return 0;
+	for (;;) {
+		if (read_full(ns_fd, &ch, 1))
+			ch = 0;
+		if (ch == 's' && !bad) {
+			if (k < ns_max)
+				ns_hostpid[k] = (int)read_long("/proc/sys/kernel/ns_last_pid");
+			k++;
+			if (write_full(ns_fd, "g", 1))
+				die("namespace worker: gone");
+			continue;
+		}
+		if (ch == 'e' && !read_full(ns_fd, msg, sizeof(msg))) {
+			msg[sizeof(msg) - 1] = 0;
+			die("namespace worker: %s", msg);
+		}
+		if (ch != 'd' || bad)
+			die("namespace worker: died");
+		break;
+	}
+	switch (op) {
+	case NS_HELLO:
+		bad = read_full(ns_fd, &ns_hi, sizeof(ns_hi));
+		break;
+	case NS_VERIFY:
+		bad = read_full(ns_fd, &ns_ver, sizeof(ns_ver));
+		break;
+	case NS_SET:
+	case NS_CLEAR:
+		break;
+	default:
+		bad = read_full(ns_fd, ns_t, (size_t)n * sizeof(*ns_t)) ||
+		      read_full(ns_fd, ns_nspid, (size_t)n * sizeof(*ns_nspid));
+	}
+	if (bad)
+		die("namespace worker: short answer");
+	return k;
+}
+
+/* Main's end of the worker's socket, closed in main's other children. */
+static void ns_close_fds(void)
+{
+	if (ns_fd >= 0)
+		close(ns_fd);
+	ns_fd = -1;
+}
+
+/* The clone()d child: PID 1 of the new namespace; it becomes the worker. */
+static char ns_max_arg[16];
+
+static int ns_clone_fn(void *arg)
+{
+	int fd = *(int *)arg;
+
+	/* without O_CLOEXEC: dup2() clears it, or clear it here */
+	if (fd != NS_FD ? dup2(fd, NS_FD) != NS_FD : fcntl(fd, F_SETFD, 0))
+		_exit(120);
+	execl("/proc/self/exe", "pidctl-bench", "--ns-worker", ns_max_arg,
+	      (char *)NULL);
+	_exit(121);
+}
+
+/* Is @pid outside the two blocks the batches use at either level? */
+static int ns_outside_blocks(int pid)
+{
+	return pid > 0 && (unsigned int)pid / NS_BLOCK != NS_AT_STEERED / NS_BLOCK &&
+	       (unsigned int)pid / NS_BLOCK != NS_AT_OTHER / NS_BLOCK;
+}
+
+static void ns_start(void)
+{
+	static char stack[65536] __attribute__((aligned(16)));
+	size_t n = (size_t)(forks > threads ? forks : threads) + WARM + 1;
+	int sv[2];
+
+	ns_max = (int)n;
+	snprintf(ns_max_arg, sizeof(ns_max_arg), "%d", ns_max);
+	ns_t = calloc(n, sizeof(*ns_t));
+	ns_nspid = calloc(n, sizeof(*ns_nspid));
+	ns_hostpid = calloc(n, sizeof(*ns_hostpid));
+	if (!ns_t || !ns_nspid || !ns_hostpid)
+		abort();
+	/* touched now (see cfg_new()) */
+	memset(ns_t, 0, n * sizeof(*ns_t));
+	memset(ns_nspid, 0, n * sizeof(*ns_nspid));
+	memset(ns_hostpid, 0, n * sizeof(*ns_hostpid));
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		die("socketpair: %s", strerror(errno));
+	ns_worker = clone(ns_clone_fn, stack + sizeof(stack),
+			  CLONE_NEWPID | SIGCHLD, &sv[1]);
+	if (ns_worker < 0)
+		die("clone(CLONE_NEWPID): %s", strerror(errno));
+	close(sv[1]);
+	ns_fd = sv[0];
+	ns_at = nsbench == 1 ? NS_ANCHOR : 0;
+	ns_call(NS_HELLO, NULL, 0);
+	ns_at = 0;
+	out("NSWORKER %lu %d %d %d\n", ns_hi.inum, ns_hi.levels - 1, ns_hi.host,
+	    ns_hi.ns);
+	if (nsbench == 1) {
+		out("NSANCHOR %d %d\n", ns_hi.anchor_host, ns_hi.anchor_ns);
+		/* nothing of ours outside the batches in the two blocks */
+		check(ns_hi.anchor_ns == (int)NS_ANCHOR &&
+		      ns_outside_blocks(ns_hi.anchor_host) &&
+		      ns_outside_blocks(ns_hi.host),
+		      "namespace worker: the anchor sleeps at PID %d of the namespace (host PID %d), the worker's host PID %d, none in the blocks of %u or %u",
+		      ns_hi.anchor_ns, ns_hi.anchor_host, ns_hi.host,
+		      NS_AT_STEERED, NS_AT_OTHER);
+	}
+	fprintf(stderr, "bench: namespace worker: PID %d, host PID %d, namespace %lu\n",
+		ns_hi.ns, ns_hi.host, ns_hi.inum);
+	check(ns_hi.getpid == 1 && ns_hi.ns == 1 && ns_hi.levels == 2 &&
+	      ns_hi.host == ns_worker && ns_hi.inum,
+	      "namespace worker: PID 1 of a level-1 PID namespace (getpid() %d, NSpid %d %d, %d levels)",
+	      ns_hi.getpid, ns_hi.host, ns_hi.ns, ns_hi.levels);
+}
+
+static void ns_stop(void)
+{
+	if (ns_fd < 0)
+		return;
+	ns_policy(NULL);
+	ns_call(NS_EXIT, NULL, 0);
+	ns_close_fds();
+	reap(ns_worker);
+}
+
+/* Does the namespaces file list the worker's namespace with @c's policy? */
+static int ns_listed(const struct cfg *c)
+{
+	char line[8192], want[128];
+	size_t wl;
+	int found = 0;
+	FILE *f = fopen(KNOBS "/namespaces", "r");
+
+	if (!f)
+		return 0;
+	snprintf(want, sizeof(want), "%lu 1 min=%u max=%u stride=%u ",
+		 ns_hi.inum, c->min, c->max, c->stride);
+	wl = strlen(want);
+	while (fgets(line, sizeof(line), f))
+		found |= !strncmp(line, want, wl);
+	fclose(f);
+	return found;
+}
+
+/* Give the worker's namespace @want's policy, through its own knobs (NULL: none). */
+static void ns_policy(struct cfg *want)
+{
+	if (ns_fd < 0 || ns_pol == want)
+		return;
+	ns_call(want ? NS_SET : NS_CLEAR, want, 0);
+	ns_pol = want;
+	if (want) {
+		want->entered++;
+		want->listed += ns_listed(want);
+	}
+}
+
+/* A child that reads its own NSpid: does the bookkeeping hold? */
+static void ns_verify(struct cfg *c)
+{
+	int k = ns_call(NS_VERIFY, NULL, 0);
+
+	c->verified++;
+	if (k != 1 || ns_ver.host != ns_hostpid[0] || ns_ver.ns != ns_ver.ret) {
+		if (c->mismatched++ < 5)
+			fprintf(stderr, "bench: %s: child's NSpid %d %d, recorded %d %d\n",
+				c->name, ns_ver.host, ns_ver.ns, ns_hostpid[0],
+				ns_ver.ret);
+	}
+	check_pid(c, c->level ? ns_ver.ns : ns_ver.host, NULL);
+}
+
+/*
+ * Before a batch of @c's round trips (-N 1): the host's cursor at
+ * c->at[0], written here, and the namespace's at c->at[1], which the
+ * worker writes from inside (ns_last_pid is its own namespace's).  So
+ * every batch of ns-host and ns-own starts at the same two places, the
+ * steered level at NS_AT_STEERED and the other at NS_AT_OTHER, whatever
+ * ran before it, and the stock allocator does the same work at the
+ * unsteered level in both (see NS_AT_STEERED).  Nothing allocates a host
+ * PID between this write and the batch.
+ */
+static void ns_place(const struct cfg *c)
+{
+	char buf[16];
+
+	if (!c->at[0])
+		return;
+	snprintf(buf, sizeof(buf), "%u", c->at[0]);
+	if (write_file("/proc/sys/kernel/ns_last_pid", buf))
+		die("host ns_last_pid = %s", buf);
+	ns_at = c->at[1];
+}
+
+/* The worker's round trips, as main's measure_forks() and measure_threads(). */
+static void ns_measure(struct cfg *c, enum metric m, int r, int n)
+{
+	int i, k, prev = 0, *pid, *other;
+
+	if (n > ns_max)
+		die("%s: %d round trips, room for %d", c->name, n, ns_max);
+	ns_place(c);
+	k = ns_call(m == M_FORK ? NS_FORKS : NS_THREADS, NULL, n);
+	ns_at = 0;
+	if (k != n)
+		die("%s: %d host PIDs for %d round trips", c->name, k, n);
+	/* the PIDs at the policy's level, and at the other one */
+	pid = c->level ? ns_nspid : ns_hostpid;
+	other = c->level ? ns_hostpid : ns_nspid;
+	for (i = 0; i < n; i++) {
+		tmp[i] = ns_t[i];
+		add_sample(c, m, tmp[i]);
+		check_pid(c, pid[i], m == M_FORK ? &prev : NULL);
+		if (c->allowed && m == M_FORK && i) {
+			c->other_pairs++;
+			c->other_ones += other[i] == other[i - 1] + 1;
+		}
+		if (c->at[0]) {
+			c->placed_n++;
+			c->placed += ns_hostpid[i] > (int)c->at[0] &&
+				     (unsigned int)ns_hostpid[i] / NS_BLOCK == c->at[0] / NS_BLOCK &&
+				     ns_nspid[i] > (int)c->at[1] &&
+				     (unsigned int)ns_nspid[i] / NS_BLOCK == c->at[1] / NS_BLOCK;
+		}
+	}
+	if (r >= 0)
+		c->round_med[m][r] = median_of(tmp, (size_t)n);
+}
+
 static void measure_forks(struct cfg *c, int r, int n)
 {
 	int i, prev = 0;
 	double t0;
 	pid_t pid;
 
+	if (c->in_ns) {
+		ns_measure(c, M_FORK, r, n);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		t0 = now_ns();
 		pid = fork_exit();
@@ -727,6 +1463,10 @@ static void measure_threads(struct cfg *c, int r, int n)
 	double t0;
 	int i, rc;
 
+	if (c->in_ns) {
+		ns_measure(c, M_THREAD, r, n);
+		return;
+	}
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);
 	for (i = 0; i < n; i++) {
@@ -751,6 +1491,8 @@ static void measure_bursts(struct cfg *c, int r, int nb)
 	int b, i, prev = 0;
 	double t0;
 
+	if (c->in_ns)	/* no bursts in the namespace */
+		return;
 	for (b = 0; b < nb; b++) {
 		t0 = now_ns();
 		for (i = 0; i < burst; i++) {
@@ -889,6 +1631,7 @@ static void hogs_start(struct cfg *c)
 	if (holder == 0) {
 		close(hog_cmd[1]);
 		close(hog_ack[0]);
+		ns_close_fds();
 		holder_main(allowed);
 	}
 	close(hog_cmd[0]);
@@ -1555,6 +2298,60 @@ static void kprobes_phase(struct cfg *c3)
 
 /* ---- report */
 
+static struct cfg *cfg_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < nr_cfgs; i++)
+		if (!strcmp(cfgs[i].name, name))
+			return &cfgs[i];
+	return NULL;
+}
+
+/* @a's per-round medians over @b's, as RESULT's ratios to stock */
+static void ns_ratio(struct cfg *a, struct cfg *b, enum metric m)
+{
+	double ratio[4096], med, lo, hi;
+	int r, n = 0;
+
+	if (!a || !b || !a->ns[m] || !b->ns[m])
+		return;
+	for (r = 0; r < rounds && n < 4096; r++)
+		if (b->round_med[m][r] > 0)
+			ratio[n++] = a->round_med[m][r] / b->round_med[m][r];
+	median_ci(ratio, n, &med, &lo, &hi);
+	out("NSRATIO %s %s %s %d %.4f %.4f %.4f %.4f %.4f\n", a->name, b->name,
+	    metric_name[m], n, med, quantile(ratio, (size_t)n, 0.25),
+	    quantile(ratio, (size_t)n, 0.75), lo, hi);
+	check(n == rounds && med > 0 && isfinite(med) && isfinite(lo) && isfinite(hi),
+	      "%s / %s, %s: %d per-round ratios, median %.4f (95 %% CI %.4f-%.4f)",
+	      a->name, b->name, metric_name[m], n, med, lo, hi);
+}
+
+/*
+ * Per round, (ns-own / ns-host) / (ns-swap / ns-stock): the namespace's
+ * policy against the host's, less what the same swap of the two levels'
+ * places costs with no policy at all.
+ */
+static void ns_net(enum metric m)
+{
+	struct cfg *own = cfg_find("ns-own"), *host = cfg_find("ns-host"),
+		   *swp = cfg_find("ns-swap"), *st = cfg_find("ns-stock");
+	double ratio[4096], med, lo, hi;
+	int r, n = 0;
+
+	if (!own || !host || !swp || !st || !own->ns[m] || !swp->ns[m])
+		return;
+	for (r = 0; r < rounds && n < 4096; r++)
+		if (host->round_med[m][r] > 0 && swp->round_med[m][r] > 0)
+			ratio[n++] = own->round_med[m][r] / host->round_med[m][r] /
+				     (swp->round_med[m][r] / st->round_med[m][r]);
+	median_ci(ratio, n, &med, &lo, &hi);
+	out("NSNET %s %d %.4f %.4f %.4f %.4f %.4f\n", metric_name[m], n, med,
+	    quantile(ratio, (size_t)n, 0.25), quantile(ratio, (size_t)n, 0.75),
+	    lo, hi);
+}
+
 static void report(void)
 {
 	struct cfg *base = &cfgs[0];
@@ -1583,9 +2380,15 @@ static void report(void)
 			    med, quantile(ratio, (size_t)n, 0.25),
 			    quantile(ratio, (size_t)n, 0.75), lo, hi);
 		}
+		if (c->in_ns)
+			out("NSCHECK %s %lu %lu %lu %lu %d %d %lu %lu\n", c->name,
+			    c->verified, c->mismatched, c->other_pairs,
+			    c->other_ones, c->listed, c->entered, c->placed,
+			    c->placed_n);
 		if (c->allowed) {
-			out("POLICY %s %lu %lu %lu %lu\n", c->name, c->checked,
-			    c->violations, c->stride_pairs, c->stride_hits);
+			out("POLICY %s %lu %lu %lu %lu %d\n", c->name, c->checked,
+			    c->violations, c->stride_pairs, c->stride_hits,
+			    c->level);
 			out("PROBE %s %d %d %s\n", c->name, c->optimized, c->ran,
 			    c->int3 ? "int3" : "jump");
 		}
@@ -1604,8 +2407,35 @@ static void report(void)
 		      c->name, c->ran, rounds);
 		if (c->allowed)
 			check(c->checked > 0 && !c->violations,
-			      "%s: %lu PIDs of our forks and threads checked, %lu outside the policy",
-			      c->name, c->checked, c->violations);
+			      "%s: %lu PIDs of our forks and threads checked%s, %lu outside the policy",
+			      c->name, c->checked,
+			      !c->in_ns ? "" : c->level ? " at the namespace's level (1)" :
+			      " at the host's level (0)", c->violations);
+		if (c->in_ns)
+			check(c->verified > 0 && !c->mismatched,
+			      "%s: %lu children read their own NSpid: host and namespace PIDs as recorded (%lu not)",
+			      c->name, c->verified, c->mismatched);
+		if (c->in_ns && c->allowed)
+			check(c->other_ones > 0,
+			      "%s: the %s level not held to the policy: %lu of %lu successive forks 1 apart there",
+			      c->name, c->level ? "host's" : "namespace's",
+			      c->other_ones, c->other_pairs);
+		if (c->in_ns && c->at[0])
+			check(c->placed_n > 0 && c->placed == c->placed_n,
+			      "%s: %lu of %lu round trips got their PIDs in the blocks placed for them (host %u+, namespace %u+)",
+			      c->name, c->placed, c->placed_n, c->at[0] + 1,
+			      c->at[1] + 1);
+		if (c->in_ns && c->level)
+			check(c->entered > 0 && c->listed == c->entered,
+			      "%s: the namespaces file listed the namespace's policy each time it was set (%d of %d)",
+			      c->name, c->listed, c->entered);
+	}
+	for (m = 0; m < NR_METRICS; m++) {
+		ns_ratio(cfg_find("ns-host"), cfg_find("ns-stock"), m);
+		ns_ratio(cfg_find("ns-own"), cfg_find("ns-stock"), m);
+		ns_ratio(cfg_find("ns-swap"), cfg_find("ns-stock"), m);
+		ns_ratio(cfg_find("ns-own"), cfg_find("ns-host"), m);
+		ns_net(m);
 	}
 }
 
@@ -1627,6 +2457,8 @@ static void latency_phase(void)
 		for (m = 0; m < NR_METRICS; m++)
 			ns[m] = c->ns[m];
 		cfg_enter(c);
+		if (c->in_ns)
+			ns_verify(c);
 		measure_forks(c, -1, forks / 4 + 1);
 		if (c->full) {
 			/*
@@ -1646,6 +2478,8 @@ static void latency_phase(void)
 			struct cfg *c = &cfgs[(k + r) % nr_cfgs];
 
 			cfg_enter(c);
+			if (c->in_ns)
+				ns_verify(c);
 			measure_forks(c, -1, warm);	/* warm up, counted too */
 			c->ns[M_FORK] -= (size_t)warm;
 			measure_forks(c, r, forks);
@@ -1687,7 +2521,10 @@ int main(int argc, char **argv)
 	char buf[32];
 	double t0 = now_ns();
 
-	while ((opt = getopt(argc, argv, "k:p:r:f:t:b:n:s:x:W:F:P:d:")) != -1) {
+	/* the namespace worker (ns_start()), before we allocate anything */
+	if (argc == 3 && !strcmp(argv[1], "--ns-worker"))
+		return ns_worker_main(atoi(argv[2]));
+	while ((opt = getopt(argc, argv, "k:p:r:f:t:b:n:s:N:x:W:F:P:d:")) != -1) {
 		switch (opt) {
 		case 'k': ko = optarg; break;
 		case 'p': phases = optarg; break;
@@ -1697,13 +2534,14 @@ int main(int argc, char **argv)
 		case 'b': burst = atoi(optarg); break;
 		case 'n': bursts = atoi(optarg); break;
 		case 's': sweep = atoi(optarg); break;
+		case 'N': nsbench = atoi(optarg); break;
 		case 'x': worst_spec = optarg; break;
 		case 'W': worst_rounds = atoi(optarg); break;
 		case 'F': worst_forks = atoi(optarg); break;
 		case 'P': pairs = atoi(optarg); break;
 		case 'd': tput_secs = atof(optarg); break;
 		default:
-			fprintf(stderr, "usage: pidctl-bench [-k KO] [-p PHASES] [-r ROUNDS] [-f FORKS] [-t THREADS] [-b BURST] [-n BURSTS] [-s 0|1] [-x RMAX:WIDTH,...] [-W ROUNDS] [-F FORKS] [-P PAIRS] [-d SECONDS]\n");
+			fprintf(stderr, "usage: pidctl-bench [-k KO] [-p PHASES] [-r ROUNDS] [-f FORKS] [-t THREADS] [-b BURST] [-n BURSTS] [-s 0|1] [-N 0|1|2] [-x RMAX:WIDTH,...] [-W ROUNDS] [-F FORKS] [-P PAIRS] [-d SECONDS]\n");
 			return 2;
 		}
 	}
@@ -1729,9 +2567,9 @@ int main(int argc, char **argv)
 	write_file("/proc/sys/kernel/threads-max", "400000");
 	out("MEM guest_memtotal_kb %ld\n", meminfo("MemTotal"));
 	out("MEM nproc %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
-	out("PARAM rounds %d forks %d threads %d burst %d bursts %d phases %s worst %s worst_rounds %d worst_forks %d\n",
+	out("PARAM rounds %d forks %d threads %d burst %d bursts %d phases %s worst %s worst_rounds %d worst_forks %d ns %d\n",
 	    rounds, forks, threads, burst, bursts, phases, worst_spec,
-	    worst_rounds, worst_forks);
+	    worst_rounds, worst_forks, nsbench);
 
 	if (has_phase("memory"))
 		measure_memory();
@@ -1766,8 +2604,51 @@ int main(int argc, char **argv)
 					   C3_MAX, 1, sweep_r[i], 1);
 		out("CFG c4 min %u max %u stride %u ranges %u\n", c4->min,
 		    c4->max, c4->stride, c4->nr_ranges);
+		if (nsbench) {
+			/*
+			 * c3's policy, the same object: on the host
+			 * (ns-host), and in the worker's namespace (ns-own).
+			 * On 6.1 a PID namespace's PIDs run up to the global
+			 * pid_max (65,536 here) like the host's, and the
+			 * namespace holds only the worker and its children,
+			 * so c3's window lies as free there as on the host.
+			 */
+			static const char *const names[] = { "ns-stock", "ns-host", "ns-own", "ns-swap" };
+			unsigned int nr = nsbench == 1 ? 4 : 3;
+			struct cfg *c, *own = NULL;
+
+			cfg_arena_start((int)nr);
+			for (i = 0; i < nr; i++) {
+				c = cfg_new(names[i], 1, 1);
+				c->in_ns = 1;
+				c->level = i == 2;
+				if (nsbench == 1) {
+					/* ns-own and ns-swap: the places swapped */
+					c->at[0] = i >= 2 ? NS_AT_OTHER : NS_AT_STEERED;
+					c->at[1] = i >= 2 ? NS_AT_STEERED : NS_AT_OTHER;
+				}
+				if (!i || i == 3)
+					continue;
+				own = c;
+				c->min = c3->min;
+				c->max = c3->max;
+				c->stride = c3->stride;
+				c->nr_ranges = c3->nr_ranges;
+				c->reserved = c3->reserved;
+				c->allowed = c3->allowed;
+			}
+			cfg_arena = NULL;
+			c = own;
+			out("CFG ns-own min %u max %u stride %u ranges %u level 1\n",
+			    c->min, c->max, c->stride, c->nr_ranges);
+			if (nsbench == 1)
+				out("NSLAYOUT steered %u other %u block %u anchor %u\n",
+				    NS_AT_STEERED, NS_AT_OTHER, NS_BLOCK, NS_ANCHOR);
+			ns_start();
+		}
 		hogs_start(c4);
 		latency_phase();
+		ns_stop();
 		hogs_stop();
 		module_unload();
 		report();
