@@ -333,7 +333,7 @@ void case_concurrency(void)
 	for (i = 0; i < s->nstates; i++)
 		diag("policy %d: %s", i, pol_str(&s->states[i]));
 	s->check = 1;
-	s->target = slow_count(3000, 50);
+	s->target = slow_count(2000, 50);
 
 	if (!CHECK(knobs_set(10000, 20000, 1, R1) == 0, "initial policy"))
 		return;
